@@ -36,6 +36,12 @@ let package = Package(
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
+
+        // MARK: Detection core policy and configuration
+        .testTarget(
+            name: "KobraKaiPolicyTests",
+            dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
