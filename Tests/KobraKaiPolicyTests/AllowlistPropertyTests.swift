@@ -18,8 +18,10 @@ struct AllowlistPropertyTests {
                 now += Double(Int.random(in: 0...3000, using: &random)) / 1000
                 let sample = scenario.randomEvent(random: &random)
                 for decision in policy.observe(sample, now: at(now)) {
-                    #expect(!scenario.naiveAllowlistOverlaps(decision.target), "banned \(decision.target) (\(decision.reason))")
-                    #expect(!scenario.naiveAllowlistOverlaps(IPPrefix(host: decision.address)))
+                    let targetOverlaps = scenario.naiveAllowlistOverlaps(decision.target)
+                    let addressAllowlisted = scenario.naiveAllowlistOverlaps(IPPrefix(host: decision.address))
+                    #expect(!targetOverlaps, "banned \(decision.target) (\(decision.reason)), allowlist \(scenario.entries)")
+                    #expect(!addressAllowlisted, "decision for allowlisted \(decision.address)")
                     #expect(decision.target.contains(decision.address))
                     #expect(decision.reason.utf8.count <= 127)
                     #expect(decision.duration <= scenario.configuration.banTime.maximum)

@@ -31,6 +31,9 @@ public struct PolicyConfiguration: Hashable, Sendable {
         guard lowWeight.isFinite, lowWeight >= 0, lowWeight <= 1 else {
             throw ConfigurationError(keyPath: "policy.low_weight", reason: "must be between 0 and 1, got \(lowWeight)")
         }
+        guard rules.count <= 1000 else {
+            throw ConfigurationError(keyPath: "policy.rules", reason: "at most 1000 rule overrides are supported")
+        }
         var seen: Set<String> = []
         for rule in rules {
             let path = "policy.rules.\(rule.selector)"
