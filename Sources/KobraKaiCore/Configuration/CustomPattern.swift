@@ -11,7 +11,8 @@ import KobraKaiAddress
 ///   without them the pattern may match anywhere in the line.
 ///
 /// Where the text around `<HOST>` is a wildcard, the address must stand alone: not preceded by a letter,
-/// digit, `.` or `:`, and not followed by a letter, digit or `.`. If the line could yield two different
+/// digit, `.`, `%` or `:`, and not followed by a letter, digit, `.`, `%` or a `:` that does not start a
+/// port number. If the line could yield two different
 /// addresses for the placeholder, `match` returns `nil`: attacker text placed in the line is the
 /// likeliest cause, and guessing would let an attacker choose whom to ban.
 public struct CustomPattern: Hashable, Sendable {
@@ -70,7 +71,7 @@ public struct CustomPattern: Hashable, Sendable {
                     guard n - end == firstAfter.count, Self.hasLiteral(firstAfter, in: text, at: end) else { continue }
                 } else {
                     guard end + firstAfter.count <= restLimit, Self.hasLiteral(firstAfter, in: text, at: end) else { continue }
-                    if firstAfter.isEmpty, end < n, Self.isAddressNeighbour(text[end], allowColon: true) { continue }
+                    if firstAfter.isEmpty, end < n, !Self.standsAlone(text, end: end) { continue }
                 }
                 guard let address = try? IPAddress(parsing: String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)) else {
                     continue
@@ -134,12 +135,26 @@ public struct CustomPattern: Hashable, Sendable {
         }
     }
 
+    /// True when the text at `end` can follow a complete address: not a letter, digit, '.', or '%'
+    /// (a zone index); a ':' only when it introduces a port (1 to 5 digits, then no address character),
+    /// and never after an address text ending in ':' ("2001:db8:::1" is not "2001:db8::" plus junk).
+    private static func standsAlone(_ text: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
+        let byte = text[end]
+        guard byte == UInt8(ascii: ":") else { return !isAddressNeighbour(byte, allowColon: false) }
+        guard text[end - 1] != UInt8(ascii: ":") else { return false }
+        var index = end + 1
+        while index < text.count, index - end <= 6, text[index] >= UInt8(ascii: "0"), text[index] <= UInt8(ascii: "9") { index += 1 }
+        let digits = index - end - 1
+        guard (1...5).contains(digits) else { return false }
+        return index == text.count || !(isAddressCharacter(text[index]) || isAddressNeighbour(text[index], allowColon: false))
+    }
+
     /// A byte that must not touch an address standing alone: letters, digits, '.', and ':' unless allowed
     /// (a ':' after an address usually introduces a port).
     private static func isAddressNeighbour(_ byte: UInt8, allowColon: Bool) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "."):
+             UInt8(ascii: "."), UInt8(ascii: "%"):
             true
         case UInt8(ascii: ":"):
             !allowColon
