@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
 
         // MARK: Detection core policy and configuration
+        .executableTarget(name: "kobrakai-policy-bench", dependencies: ["KobraKaiCore", "KobraKaiAddress"]),
         .testTarget(
             name: "KobraKaiPolicyTests",
             dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]

@@ -49,7 +49,8 @@ public struct BanPolicy: Sendable {
         subnets = SubnetTracker(
             capacity: limits.maxSubnets, hostsPerNetwork: configuration.subnet.hosts, window: configuration.subnet.window)
         trust = TrustTable(capacity: limits.maxTrustedAddresses)
-        lowPoints = Int32((configuration.lowWeight * Double(RuleResolver.mediumPoints)).rounded())
+        // Round half up by hand: `rounded()` would need libm, which the pure core does not link.
+        lowPoints = Int32(configuration.lowWeight * Double(RuleResolver.mediumPoints) + 0.5)
     }
 
     /// Addresses (IPv6: tracking prefixes) with live counters; never above `limits.maxTrackedAddresses`.
