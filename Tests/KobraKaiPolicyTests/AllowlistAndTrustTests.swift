@@ -88,3 +88,22 @@ struct AllowlistAndTrustTests {
         #expect(feed(&policy, event("198.51.100.24"), count: 5, start: 1).count == 1)
     }
 }
+
+@Suite("Allowlist and ban history")
+struct AllowlistHistoryTests {
+    @Test func activeBansNeverIncludeNewlyAllowlistedTargets() throws {
+        var policy = try makePolicy()
+        _ = policy.observe(event("198.51.100.30", severity: .high), now: at(0))
+        _ = policy.observe(event("198.51.100.31", severity: .high), now: at(1))
+        policy.replaceAllowlist([net("198.51.100.30/32")])
+        #expect(policy.activeBans(now: at(2)).map(\.target) == [net("198.51.100.31/32")])
+        #expect(policy.allowlistedActiveBans(now: at(2)).map(\.target) == [net("198.51.100.30/32")])
+        policy.releaseBan(of: net("198.51.100.30/32"), now: at(3))
+        #expect(policy.allowlistedActiveBans(now: at(3)).isEmpty)
+    }
+
+    @Test func veryBroadAllowlistEntriesWarn() throws {
+        let configuration = try Configuration.load(from: #"{"allowlist": {"cidrs": ["0.0.0.0/0", "10.0.0.0/8", "2000::/3"]}}"#)
+        #expect(configuration.warnings.map(\.keyPath) == ["allowlist.cidrs[0]", "allowlist.cidrs[2]"])
+    }
+}

@@ -1,3 +1,5 @@
+import KobraKaiAddress
+
 /// Decodes the JSON tree into a `Configuration`, section by section, then applies KobraKai v2.3 keys.
 enum ConfigurationLoader {
     static func load(_ root: JSONValue) throws(ConfigurationError) -> Configuration {
@@ -27,6 +29,7 @@ enum ConfigurationLoader {
             configuration.firewall = try readFirewall(&section)
             warnings += section.unknownKeyWarnings()
         }
+        warnings += broadAllowlistWarnings(configuration.allowlist.prefixes)
         if let value = try reader.path("state_directory") { configuration.stateDirectory = value }
         if let value = try reader.path("control_socket") { configuration.controlSocket = value }
 
@@ -36,6 +39,16 @@ enum ConfigurationLoader {
         try configuration.policy.validate()
         configuration.warnings = warnings
         return configuration
+    }
+
+    /// An allowlist entry this wide is almost certainly a typo (`0.0.0.0/0` disables banning entirely).
+    private static func broadAllowlistWarnings(_ prefixes: [IPPrefix]) -> [ConfigurationWarning] {
+        prefixes.enumerated().compactMap { index, prefix in
+            guard prefix.length < (prefix.isIPv4 ? 8 : 16) else { return nil }
+            return ConfigurationWarning(
+                keyPath: "allowlist.cidrs[\(index)]",
+                message: "\(prefix) allowlists a huge part of the address space: addresses in it are never banned")
+        }
     }
 
     private static func readLogSources(

@@ -144,8 +144,15 @@ public struct BanPolicy: Sendable {
     }
 
     /// History entries whose ban is still in force, e.g. to re-assert them after the ruleset was flushed.
+    /// Targets that now touch the allowlist are left out: re-asserting them would ban an allowlisted address.
     public func activeBans(now: Timestamp) -> [OffenderRecord] {
-        offenders.records().filter { $0.isActive(at: now) }
+        offenders.records().filter { $0.isActive(at: now) && !allowlist.intersects($0.target) }
+    }
+
+    /// Bans still in force whose target touches the (reloaded) allowlist: the daemon should lift them
+    /// from the kernel set, then call `releaseBan(of:now:)`.
+    public func allowlistedActiveBans(now: Timestamp) -> [OffenderRecord] {
+        offenders.records().filter { $0.isActive(at: now) && allowlist.intersects($0.target) }
     }
 
     // MARK: Internals
