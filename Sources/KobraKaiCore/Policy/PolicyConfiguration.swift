@@ -54,6 +54,7 @@ public struct PolicyConfiguration: Hashable, Sendable {
         guard banTime.factor.isFinite, banTime.factor >= 1, banTime.factor <= 100 else {
             throw ConfigurationError(keyPath: "policy.ban_time.factor", reason: "must be between 1 and 100, got \(banTime.factor)")
         }
+        try Self.require(banTime.maximum, positive: "policy.ban_time.max")
         guard banTime.maximum >= banTime.base else {
             throw ConfigurationError(keyPath: "policy.ban_time.max", reason: "must not be shorter than policy.ban_time.base")
         }
@@ -91,9 +92,15 @@ public struct PolicyConfiguration: Hashable, Sendable {
         }
     }
 
+    /// Ten years: longer durations are typos, and bounding them keeps `now + duration` from overflowing.
+    static let longestDuration: Duration = .seconds(3650 * 86_400)
+
     private static func require(_ value: Duration, positive path: String) throws(ConfigurationError) {
         guard value.milliseconds > 0 else {
             throw ConfigurationError(keyPath: path, reason: "must be a positive duration")
+        }
+        guard value <= longestDuration else {
+            throw ConfigurationError(keyPath: path, reason: "must not exceed 3650d")
         }
     }
 }
