@@ -1,3 +1,4 @@
+import Foundation
 import KobraKaiAddress
 import KobraKaiCore
 import Testing
@@ -124,5 +125,29 @@ struct EnumerationAndBanTimeTests {
         var late = try makePolicy()
         late.restore(history, now: at(31 * 86_400))
         #expect(late.offenderHistory().isEmpty)
+    }
+}
+
+@Suite("Offender history persistence")
+struct OffenderHistoryCodingTests {
+    @Test func recordsRoundTripThroughJSON() throws {
+        var policy = try makePolicy { $0.subnet.hosts = 2 }
+        _ = policy.observe(event("198.51.100.1", severity: .high), now: at(0))
+        _ = policy.observe(event("198.51.100.2", severity: .high), now: at(1))
+        _ = policy.observe(event("2001:db8::9", severity: .high), now: at(2))
+        let history = policy.offenderHistory()
+        #expect(history.count == 4)
+        let data = try JSONEncoder().encode(history)
+        let decoded = try JSONDecoder().decode([OffenderRecord].self, from: data)
+        #expect(decoded == history)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""target":"198.51.100.0\/24""#) || text.contains(#""target":"198.51.100.0/24""#))
+    }
+
+    @Test func corruptedRecordsAreRefused() {
+        for json in [#"[{"target":"10.0.0.1/8","offences":1,"last_ban_ms":0,"banned_until_ms":0}]"#,
+                     #"[{"target":"10.0.0.0/8","offences":0,"last_ban_ms":0,"banned_until_ms":0}]"#] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode([OffenderRecord].self, from: Data(json.utf8)) }
+        }
     }
 }
