@@ -1,3 +1,4 @@
+import Foundation
 import KobraKaiAddress
 import KobraKaiCore
 
@@ -31,6 +32,34 @@ struct PolicyBenchmark {
             let severity: Severity = selector < 16 ? .high : (selector < 60 ? .medium : .low)
             return event(address: .v4(IPv4Address(rawValue: 0x6400_0000 &+ UInt32(index % 20_000))), severity: severity, account: "u\(index % 13)")
         }
+        try memory()
+    }
+
+    /// Feeds 10 million distinct addresses, generated on the fly, and prints the resident set size as
+    /// it goes: with the default caps it must level off instead of growing with the flood.
+    static func memory() throws {
+        print("\nmemory under a flood of distinct IPv4 addresses (default caps, max_addresses 50000)")
+        print("events fed      tracked  resident MB")
+        var policy = try BanPolicy(configuration: PolicyConfiguration())
+        let start = Timestamp(secondsSinceEpoch: 1_780_000_000)
+        print("\(String(0).leftPadded(10)) \(String(0).leftPadded(12)) \(residentMegabytes().leftPadded(12))")
+        var fed = 0
+        for checkpoint in [100_000, 1_000_000, 5_000_000, 10_000_000] {
+            while fed < checkpoint {
+                let sample = event(address: .v4(IPv4Address(rawValue: 0x0A00_0000 &+ UInt32(fed))), severity: .medium, account: "a\(fed % 5)")
+                _ = policy.observe(sample, now: start + .microseconds(fed * 10))
+                fed += 1
+            }
+            print("\(String(fed).leftPadded(10)) \(String(policy.trackedAddressCount).leftPadded(12)) \(residentMegabytes().leftPadded(12))")
+        }
+    }
+
+    static func residentMegabytes() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return "?" }
+        return String(kilobytes / 1024)
     }
 
     static func event(address: IPAddress, severity: Severity, account: String?, rule: String = "pjsip-invalid-password") -> SecurityEvent {
