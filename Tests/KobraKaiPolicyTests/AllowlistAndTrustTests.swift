@@ -53,7 +53,7 @@ struct AllowlistAndTrustTests {
     @Test func trustedAddressesGetAHigherThreshold() throws {
         var policy = try makePolicy()
         let office = "198.51.100.20"
-        _ = policy.observe(event(office, rule: "security-successful-auth", severity: .informational), now: at(0))
+        _ = policy.observe(event(office, rule: "security.successful-auth", severity: .informational), now: at(0))
         // Threshold 5 × multiplier 4 = 20 medium events.
         #expect(feed(&policy, event(office), count: 19, start: 1, step: 0.1).isEmpty)
         #expect(policy.observe(event(office), now: at(3)).count == 1)
