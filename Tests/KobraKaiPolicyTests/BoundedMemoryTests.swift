@@ -24,6 +24,8 @@ struct BoundedMemoryTests {
         #expect(highWater <= 10_000)
         #expect(policy.trackedAddressCount == 10_000)
         #expect(policy.statistics.evictedAddresses == 990_000)
+        #expect(policy.tableSizes == PolicyTableSizes(
+            trackedAddresses: 10_000, offenders: 0, subnets: 0, trustedAddresses: 0, accountPairs: 10_000))
 
         // A recent address kept its count: 4 more events make 5.
         let recent = event("10.15.66.63")  // 0x0A0F423F = the last address fed

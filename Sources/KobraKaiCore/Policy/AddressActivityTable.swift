@@ -34,8 +34,6 @@ struct AddressActivityTable: Sendable {
 
     var count: Int { table.count }
 
-    func contains(_ key: IPPrefix) -> Bool { table.slot(of: key) != nil }
-
     /// Records one event and returns the weighted count of its class within `window`.
     mutating func record(
         _ key: IPPrefix, time: Int64, points eventPoints: Int32, classIndex: UInt16, window: Duration

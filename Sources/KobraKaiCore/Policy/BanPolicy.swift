@@ -56,6 +56,13 @@ public struct BanPolicy: Sendable {
     /// Addresses (IPv6: tracking prefixes) with live counters; never above `limits.maxTrackedAddresses`.
     public var trackedAddressCount: Int { activity.count }
 
+    /// Current entries per table, for metrics; each is bounded by its `PolicyLimits` cap.
+    public var tableSizes: PolicyTableSizes {
+        PolicyTableSizes(
+            trackedAddresses: activity.count, offenders: offenders.count, subnets: subnets.count,
+            trustedAddresses: trust.count, accountPairs: accounts.pairCount)
+    }
+
     /// Feeds one event; returns the bans it causes (usually none; a host ban may come with a subnet ban).
     public mutating func observe(_ event: SecurityEvent, now: Timestamp) -> [BanDecision] {
         statistics.eventsObserved += 1

@@ -98,10 +98,6 @@ struct LRUTable<Key: Hashable, Value> {
         return result
     }
 
-    mutating func removeAll() {
-        self = LRUTable(capacity: capacity)
-    }
-
     private mutating func unlink(_ index: Int32) {
         let before = older[Int(index)]
         let after = newer[Int(index)]
