@@ -16,6 +16,7 @@ struct ThresholdTests {
         #expect(decision.duration == .seconds(1800))
         #expect(decision.offence == 1 && !decision.isRepeat)
         #expect(decision.time == at(0))
+        #expect(decision.origin == .logFile)
     }
 
     @Test func mediumBansOnTheNthEventWithinTheWindow() throws {

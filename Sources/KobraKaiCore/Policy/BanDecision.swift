@@ -14,6 +14,8 @@ public struct BanDecision: Hashable, Sendable, CustomStringConvertible {
     /// The catalogue rule of the triggering event (for subnet bans: of the last host ban).
     public var rule: String
     public var kind: BanKind
+    /// Where the triggering event came from (log file or AMI).
+    public var origin: EventOrigin
     /// When the decision was made (the `now` passed to `observe`).
     public var time: Timestamp
     /// 1 for a first ban; n for the n-th ban of this target within the history window.
@@ -21,7 +23,7 @@ public struct BanDecision: Hashable, Sendable, CustomStringConvertible {
 
     public init(
         target: IPPrefix, address: IPAddress, duration: Duration, reason: String, rule: String, kind: BanKind,
-        time: Timestamp, offence: Int
+        origin: EventOrigin, time: Timestamp, offence: Int
     ) {
         self.target = target
         self.address = address
@@ -29,6 +31,7 @@ public struct BanDecision: Hashable, Sendable, CustomStringConvertible {
         self.reason = reason
         self.rule = rule
         self.kind = kind
+        self.origin = origin
         self.time = time
         self.offence = offence
     }

@@ -94,8 +94,7 @@ public struct BanPolicy: Sendable {
         let multiplier = trusted ? configuration.trust.multiplier : 1
 
         if severity == .high && !(trusted && configuration.trust.appliesToHighSeverity) {
-            return ban(address, trackingKey: key, kind: .firstEvent, rule: event.rule,
-                       reason: ReasonText.firstEvent(rule: event.rule), now: now)
+            return ban(event, trackingKey: key, kind: .firstEvent, reason: ReasonText.firstEvent(rule: event.rule), now: now)
         }
         let points = severity == .low ? lowPoints : RuleResolver.mediumPoints
         if points > 0 {
@@ -103,14 +102,14 @@ public struct BanPolicy: Sendable {
             statistics.evictedAddresses = activity.evictions
             if counted.points >= rule.thresholdPoints * multiplier {
                 let reason = ReasonText.threshold(rule: event.rule, events: counted.events, window: rule.window)
-                return ban(address, trackingKey: key, kind: .threshold, rule: event.rule, reason: reason, now: now)
+                return ban(event, trackingKey: key, kind: .threshold, reason: reason, now: now)
             }
         }
         if configuration.enumeration.enabled, let account = event.account, !account.isEmpty {
             let distinct = accounts.record(key, account: account, time: time)
             if distinct >= configuration.enumeration.accounts * multiplier {
                 let reason = ReasonText.enumeration(accounts: distinct, window: configuration.enumeration.window)
-                return ban(address, trackingKey: key, kind: .enumeration, rule: event.rule, reason: reason, now: now)
+                return ban(event, trackingKey: key, kind: .enumeration, reason: reason, now: now)
             }
         }
         return []
@@ -191,8 +190,9 @@ public struct BanPolicy: Sendable {
     }
 
     private mutating func ban(
-        _ address: IPAddress, trackingKey key: IPPrefix, kind: BanKind, rule: String, reason: String, now: Timestamp
+        _ event: SecurityEvent, trackingKey key: IPPrefix, kind: BanKind, reason: String, now: Timestamp
     ) -> [BanDecision] {
+        let address = event.address
         let nowMilliseconds = now.millisecondsSinceEpoch
         let (target, narrowed) = hostTarget(address)
         if narrowed { statistics.bansNarrowedByAllowlist += 1 }
@@ -203,16 +203,17 @@ public struct BanPolicy: Sendable {
         var decisions = [
             BanDecision(
                 target: target, address: address, duration: duration,
-                reason: ReasonText.withOffence(reason, offence: offence), rule: rule, kind: kind, time: now,
-                offence: offence)
+                reason: ReasonText.withOffence(reason, offence: offence), rule: event.rule, kind: kind,
+                origin: event.origin, time: now, offence: offence)
         ]
-        if configuration.subnet.enabled, let escalation = escalate(address, host: target, rule: rule, now: now) {
+        if configuration.subnet.enabled, let escalation = escalate(event, host: target, now: now) {
             decisions.append(escalation)
         }
         return decisions
     }
 
-    private mutating func escalate(_ address: IPAddress, host: IPPrefix, rule: String, now: Timestamp) -> BanDecision? {
+    private mutating func escalate(_ event: SecurityEvent, host: IPPrefix, now: Timestamp) -> BanDecision? {
+        let address = event.address
         let nowMilliseconds = now.millisecondsSinceEpoch
         let network = subnetKey(address)
         let hosts = subnets.recordHostBan(host, in: network, time: nowMilliseconds)
@@ -227,7 +228,7 @@ public struct BanPolicy: Sendable {
         let reason = ReasonText.subnet(hosts: hosts, network: network.description, window: configuration.subnet.window)
         return BanDecision(
             target: network, address: address, duration: duration,
-            reason: ReasonText.withOffence(reason, offence: offence), rule: rule, kind: .subnet, time: now,
-            offence: offence)
+            reason: ReasonText.withOffence(reason, offence: offence), rule: event.rule, kind: .subnet,
+            origin: event.origin, time: now, offence: offence)
     }
 }
