@@ -36,6 +36,13 @@ let package = Package(
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
+
+        // MARK: Detection core policy and configuration
+        .executableTarget(name: "kobrakai-policy-bench", dependencies: ["KobraKaiCore", "KobraKaiAddress"]),
+        .testTarget(
+            name: "KobraKaiPolicyTests",
+            dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
