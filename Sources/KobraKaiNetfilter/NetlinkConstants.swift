@@ -1,0 +1,81 @@
+import CMnl
+import CNftnl
+
+/// Every netlink and nf_tables constant the backend uses, normalised to the integer width it has on the wire.
+///
+/// C `#define`s import as `Int32`, named C enums as structs with a `UInt32` raw value and anonymous enums as
+/// `Int` (nftables-netlink.md P-2). Converting them here, in one place, keeps the encoder free of casts.
+enum Netlink {
+    // Message header (struct nlmsghdr): host byte order.
+    static let headerLength = 16
+    static let requestFlag = UInt16(NLM_F_REQUEST)
+    static let ackFlag = UInt16(NLM_F_ACK)
+    static let createFlag = UInt16(NLM_F_CREATE)
+    static let exclusiveFlag = UInt16(NLM_F_EXCL)
+    static let dumpFlag = UInt16(NLM_F_DUMP)
+    static let dumpInterruptedFlag = UInt16(NLM_F_DUMP_INTR)
+    static let cappedFlag = UInt16(NLM_F_CAPPED)
+    static let ackTLVsFlag = UInt16(NLM_F_ACK_TLVS)
+    static let nestedFlag = UInt16(NLA_F_NESTED)
+    /// NLA_TYPE_MASK is a `~(...)` macro Swift cannot import: the low 14 bits are the attribute type.
+    static let attributeTypeMask: UInt16 = ~(UInt16(NLA_F_NESTED) | UInt16(NLA_F_NET_BYTEORDER))
+
+    static let errorMessage = UInt16(NLMSG_ERROR)
+    static let doneMessage = UInt16(NLMSG_DONE)
+    static let extendedAckAttributeMessage = UInt16(NLMSGERR_ATTR_MSG.rawValue)
+    static let extendedAckAttributeOffset = UInt16(NLMSGERR_ATTR_OFFS.rawValue)
+
+    static let extendedAckOption = Int32(NETLINK_EXT_ACK)
+    static let cappedAckOption = Int32(NETLINK_CAP_ACK)
+}
+
+/// nf_tables message types and attributes (uapi `linux/netfilter/nf_tables.h`).
+enum NfTables {
+    static let subsystem = UInt16(NFNL_SUBSYS_NFTABLES)
+    static let batchBegin = UInt16(NFNL_MSG_BATCH_BEGIN)
+    static let batchEnd = UInt16(NFNL_MSG_BATCH_END)
+    static let familyInet = UInt8(NFPROTO_INET)
+    static let familyUnspecified = UInt8(NFPROTO_UNSPEC)
+
+    static let newTable = UInt16(NFT_MSG_NEWTABLE.rawValue)
+    static let getTable = UInt16(NFT_MSG_GETTABLE.rawValue)
+    static let delTable = UInt16(NFT_MSG_DELTABLE.rawValue)
+    static let newSet = UInt16(NFT_MSG_NEWSET.rawValue)
+    static let getSet = UInt16(NFT_MSG_GETSET.rawValue)
+    static let newSetElement = UInt16(NFT_MSG_NEWSETELEM.rawValue)
+    static let getSetElement = UInt16(NFT_MSG_GETSETELEM.rawValue)
+    static let delSetElement = UInt16(NFT_MSG_DELSETELEM.rawValue)
+    static let destroySetElement = UInt16(cnftnl_msg_destroysetelem)
+
+    static let tableName = UInt16(NFTA_TABLE_NAME.rawValue)
+    static let tableFlags = UInt16(NFTA_TABLE_FLAGS.rawValue)
+    static let tableOwnerFlag = UInt32(NFT_TABLE_F_OWNER.rawValue)
+
+    static let setTable = UInt16(NFTA_SET_TABLE.rawValue)
+    static let setName = UInt16(NFTA_SET_NAME.rawValue)
+    static let setFlags = UInt16(NFTA_SET_FLAGS.rawValue)
+    static let setKeyType = UInt16(NFTA_SET_KEY_TYPE.rawValue)
+    static let setKeyLength = UInt16(NFTA_SET_KEY_LEN.rawValue)
+    static let setIdentifier = UInt16(NFTA_SET_ID.rawValue)
+    static let setTimeoutFlag = UInt32(NFT_SET_TIMEOUT.rawValue)
+    static let setIntervalFlag = UInt32(NFT_SET_INTERVAL.rawValue)
+
+    static let elementListTable = UInt16(NFTA_SET_ELEM_LIST_TABLE.rawValue)
+    static let elementListSet = UInt16(NFTA_SET_ELEM_LIST_SET.rawValue)
+    static let elementListElements = UInt16(NFTA_SET_ELEM_LIST_ELEMENTS.rawValue)
+    static let elementKey = UInt16(NFTA_SET_ELEM_KEY.rawValue)
+    static let elementFlags = UInt16(NFTA_SET_ELEM_FLAGS.rawValue)
+    static let elementTimeout = UInt16(NFTA_SET_ELEM_TIMEOUT.rawValue)
+    static let elementExpiration = UInt16(NFTA_SET_ELEM_EXPIRATION.rawValue)
+    static let elementUserData = UInt16(NFTA_SET_ELEM_USERDATA.rawValue)
+    static let elementIntervalEndFlag = UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue)
+    static let dataValue = UInt16(NFTA_DATA_VALUE.rawValue)
+
+    /// The type-length-value tag nft writes into element user data for `comment "..."` (libnftnl udata.h).
+    static let userDataCommentTag = UInt8(NFTNL_UDATA_SET_ELEM_COMMENT.rawValue)
+    /// nft refuses longer comments; so do we, so that `nft list` can always print ours.
+    static let commentMaximumLength = Int(NFTNL_UDATA_COMMENT_MAXLEN) - 1
+
+    /// `nlmsghdr.nlmsg_type` of an nf_tables message.
+    static func messageType(_ message: UInt16) -> UInt16 { subsystem << 8 | message }
+}
