@@ -43,13 +43,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "kkbench", dependencies: ["KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress"]),
+        // Test and benchmark helpers (posix_spawn of nft for cross-checks); never linked into the product.
+        .target(name: "KobraKaiNetfilterTestSupport", dependencies: ["KobraKaiNetfilter"]),
+        .executableTarget(
+            name: "kkbench",
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress"]
+        ),
         .testTarget(name: "KobraKaiNetfilterTests", dependencies: ["KobraKaiNetfilter", "KobraKaiAddress", "KobraKaiFirewall"]),
         .testTarget(
             name: "KobraKaiNetfilterKernelTests",
-            dependencies: ["KobraKaiNetfilter", "KobraKaiAddress", "KobraKaiFirewall"]
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiAddress", "KobraKaiFirewall"]
         ),
-        .testTarget(name: "kksetTests", dependencies: ["kkset"]),
+        .testTarget(name: "kksetTests", dependencies: ["kkset", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport"]),
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
