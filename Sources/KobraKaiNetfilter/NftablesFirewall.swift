@@ -15,6 +15,8 @@ public actor NftablesFirewall: Firewall {
     public static let maximumTimeout = Duration.seconds(10 * 365 * 86_400)
 
     public nonisolated let features: KernelFeatures
+    /// How many times replies were lost (ENOBUFS, missing ACKs) and the outcome was settled by listing.
+    public private(set) var reconciliations = 0
     let channel: SetElementChannel
 
     /// Opens the socket and probes the kernel's features.
@@ -104,6 +106,7 @@ public actor NftablesFirewall: Firewall {
 
     /// After lost replies: list, and resend what is missing or still carries another timeout, once.
     private func reconcile(_ requests: [BanRequest], units: [ElementUnit]) throws(FirewallError) -> [RejectedBan] {
+        reconciliations += 1
         var present: [IPPrefix: BanEntry] = [:]
         for setName in Set(units.map(\.setName)) {
             for entry in try entries(in: setName) { present[entry.target] = entry }
