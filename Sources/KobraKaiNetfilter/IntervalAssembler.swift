@@ -26,7 +26,11 @@ enum IntervalAssembler {
 
     /// Pairs each start with the end that follows it in key order.
     static func ranges(_ elements: [SetElement]) -> [Range] {
-        let sorted = elements.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        // Adjacent ranges share a key (the end of one is the start of the next): order ends first.
+        let sorted = elements.sorted { left, right in
+            left.key == right.key ? left.isIntervalEnd && !right.isIntervalEnd
+                : left.key.lexicographicallyPrecedes(right.key)
+        }
         var result: [Range] = []
         for (index, element) in sorted.enumerated() where !element.isIntervalEnd {
             let next = index + 1 < sorted.count ? sorted[index + 1] : nil

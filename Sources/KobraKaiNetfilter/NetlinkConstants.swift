@@ -70,6 +70,7 @@ enum NfTables {
     static let elementUserData = UInt16(NFTA_SET_ELEM_USERDATA.rawValue)
     static let elementIntervalEndFlag = UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue)
     static let dataValue = UInt16(NFTA_DATA_VALUE.rawValue)
+    static let listElement = UInt16(NFTA_LIST_ELEM.rawValue)
 
     /// The type-length-value tag nft writes into element user data for `comment "..."` (libnftnl udata.h).
     static let userDataCommentTag = UInt8(NFTNL_UDATA_SET_ELEM_COMMENT.rawValue)

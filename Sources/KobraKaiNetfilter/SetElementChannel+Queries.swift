@@ -38,7 +38,7 @@ extension SetElementChannel {
         writer.put(NfTables.elementListTable, string: table)
         writer.put(NfTables.elementListSet, string: setName)
         let list = writer.beginNest(NfTables.elementListElements)
-        TransactionBuilder.encode(SetElement(key: key), index: 1, into: &writer)
+        TransactionBuilder.encode(SetElement(key: key), into: &writer)
         writer.endNest(startingAt: list)
         writer.endMessage(startingAt: start)
         try socket.send(writer.bytes)

@@ -14,23 +14,44 @@ struct TransactionBuilder {
     /// Builds a transaction from the longest prefix of `candidates` (indices into `units`) that fits.
     /// Always takes at least one unit. `firstSequence` numbers the messages consecutively.
     func build(units: [ElementUnit], candidates: ArraySlice<Int>, firstSequence: UInt32) -> Transaction {
+        // Simulate the packing `encode` does, exactly, so the transaction never exceeds the limit.
         var chosen: [Int] = []
-        var estimate = 2 * Self.batchMessageSize
-        var messagesEstimate: Set<String> = []
+        var total = 2 * Self.batchMessageSize
+        var openListBytes: [GroupKey: Int] = [:]
         for index in candidates {
             let unit = units[index]
-            var extra = unit.encodedSize
-            let key = "\(unit.setName)/\(unit.operation)/\(unit.precedingRemoval.map { "\($0)" } ?? "")"
-            if messagesEstimate.insert(key).inserted { extra += 2 * messageOverhead(setName: unit.setName) }
-            if !chosen.isEmpty && estimate + extra > limits.maximumTransactionBytes { break }
-            // Each list may need splitting; count one header per full list as we go.
-            extra += messageOverhead(setName: unit.setName) * (unit.encodedSize / limits.maximumElementListBytes)
-            estimate += extra
+            var parts: [(GroupKey, Int)] = []
+            if let removal = unit.precedingRemoval {
+                let size = unit.elements.reduce(0) { $0 + Self.removalForm($1).encodedSize }
+                parts.append((GroupKey(setName: unit.setName, operation: removal), size))
+            }
+            parts.append((GroupKey(setName: unit.setName, operation: unit.operation),
+                          unit.elements.reduce(0) { $0 + $1.encodedSize }))
+            var extra = 0
+            var updated = openListBytes
+            for (key, size) in parts {
+                if let current = updated[key], current + size <= limits.maximumElementListBytes {
+                    updated[key] = current + size
+                    extra += size
+                } else {
+                    updated[key] = 4 + size
+                    extra += messageOverhead(setName: unit.setName) + size
+                }
+            }
+            if !chosen.isEmpty && total + extra > limits.maximumTransactionBytes { break }
+            total += extra
+            openListBytes = updated
             chosen.append(index)
         }
         return encode(units: units, chosen: chosen, firstSequence: firstSequence)
     }
 
+    private struct GroupKey: Hashable {
+        var setName: String
+        var operation: ElementOperation
+    }
+
+    /// Bytes of a message before its first element: header, nfgenmsg, table and set names, list nest header.
     private func messageOverhead(setName: String) -> Int {
         20 + 4 + TransactionBuilder.aligned(table.utf8.count + 1) + 4 + TransactionBuilder.aligned(setName.utf8.count + 1) + 4
     }
@@ -81,7 +102,6 @@ struct TransactionBuilder {
                 let list = writer.beginNest(NfTables.elementListElements)
                 var record = Transaction.Message(sequence: sequence, operation: group.operation,
                                                  setName: group.setName, elementOffsets: [])
-                var attributeIndex: UInt16 = 1
                 while position < group.entries.count {
                     let entry = group.entries[position]
                     // Keep the two elements of one unit (prefix start and end) in the same message.
@@ -91,8 +111,7 @@ struct TransactionBuilder {
                         && writer.count - list + unitBytes > limits.maximumElementListBytes { break }
                     while position < group.entries.count && group.entries[position].unit == entry.unit {
                         record.elementOffsets.append((writer.count - messageStart, entry.unit))
-                        Self.encode(group.entries[position].element, index: attributeIndex, into: &writer)
-                        attributeIndex &+= 1
+                        Self.encode(group.entries[position].element, into: &writer)
                         position += 1
                     }
                 }
@@ -112,12 +131,14 @@ struct TransactionBuilder {
     static func sequenceBudget(forUnits count: Int) -> Int { 2 * count + 8 }
 
     /// A removal carries only the key and interval flag: timeouts and comments are not accepted there.
-    private static func removalForm(_ element: SetElement) -> SetElement {
+    static func removalForm(_ element: SetElement) -> SetElement {
         SetElement(key: element.key, isIntervalEnd: element.isIntervalEnd)
     }
 
-    static func encode(_ element: SetElement, index: UInt16, into writer: inout NetlinkMessageWriter) {
-        let nest = writer.beginNest(index)
+    /// Every element nest has type NFTA_LIST_ELEM, as nft writes it: the kernel ignores the type, but
+    /// libnftnl's parser (and so `nft monitor`/debug output) rejects any other.
+    static func encode(_ element: SetElement, into writer: inout NetlinkMessageWriter) {
+        let nest = writer.beginNest(NfTables.listElement)
         if element.isIntervalEnd {
             writer.put(NfTables.elementFlags, bigEndian: NfTables.elementIntervalEndFlag)
         }
