@@ -53,7 +53,7 @@ public struct KernelFeatures: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func unit(_ setName: String, _ operation: ElementOperation, _ element: SetElement) -> ElementUnit {
-        ElementUnit(setName: setName, operation: operation, elements: [element], owner: 0, label: "probe")
+        ElementUnit(setName: setName, operation: operation, elements: [element], owner: 0, target: nil)
     }
 
     /// The first errno of a batch, or 0 when every message was acknowledged.

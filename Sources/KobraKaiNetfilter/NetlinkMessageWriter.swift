@@ -58,6 +58,11 @@ struct NetlinkMessageWriter {
         appendBigEndian(value)
     }
 
+    /// Appends bytes that are already encoded attributes (4-byte aligned).
+    mutating func append(raw: [UInt8]) {
+        bytes.append(contentsOf: raw)
+    }
+
     /// Opens a nested attribute and returns its offset; close it with `endNest`.
     mutating func beginNest(_ type: UInt16) -> Int {
         let start = bytes.count

@@ -27,7 +27,7 @@ extension NftablesFirewall {
             ElementUnit(setName: KobraKaiRuleset.allowSet(for: target), operation: .add,
                         elements: IntervalAssembler.elements(for: target, timeoutMilliseconds: nil,
                                                              expirationMilliseconds: nil, comment: comment),
-                        owner: index, label: target.description)
+                        owner: index, target: target)
         }
         return try channel.apply(units).sorted { $0.key < $1.key }.map { index, error in
             RejectedAllow(target: targets[units[index].owner], error: error)

@@ -15,6 +15,7 @@ public actor NftablesFirewall: Firewall {
     public static let maximumTimeout = Duration.seconds(10 * 365 * 86_400)
 
     public nonisolated let features: KernelFeatures
+    public nonisolated let limits: TransactionLimits
     /// How many times replies were lost (ENOBUFS, missing ACKs) and the outcome was settled by listing.
     public private(set) var reconciliations = 0
     let channel: SetElementChannel
@@ -23,6 +24,7 @@ public actor NftablesFirewall: Firewall {
     /// - Parameter features: skip the probe and use these (tests pin a strategy this way).
     public init(limits: TransactionLimits = .standard, features: KernelFeatures? = nil) throws(FirewallError) {
         let socket = try NetlinkSocket()
+        self.limits = limits
         channel = SetElementChannel(socket: socket, table: KobraKaiRuleset.table, limits: limits)
         if let features {
             self.features = features
@@ -137,7 +139,7 @@ public actor NftablesFirewall: Firewall {
         case .deleteThenAdd: .delete
         }
         return ElementUnit(setName: setName, operation: .add, elements: elements, precedingRemoval: removal,
-                           owner: owner, label: request.target.description)
+                           owner: owner, target: request.target)
     }
 
     func removalUnit(_ target: IPPrefix, setName: String, owner: Int) -> ElementUnit {
@@ -146,7 +148,7 @@ public actor NftablesFirewall: Firewall {
             : IntervalAssembler.elements(for: target, timeoutMilliseconds: nil, expirationMilliseconds: nil,
                                          comment: nil)
         return ElementUnit(setName: setName, operation: features.destroyElement ? .destroy : .delete,
-                           elements: elements, owner: owner, label: target.description)
+                           elements: elements, owner: owner, target: target)
     }
 
     static func problem(with request: BanRequest) -> String? {

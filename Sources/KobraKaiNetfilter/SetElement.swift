@@ -1,3 +1,5 @@
+import KobraKaiAddress
+
 /// One nftables set element as it travels over netlink: the key bytes plus the optional attributes we use.
 ///
 /// An interval set stores a prefix as two of these: the start (carrying timeout and comment) and the first
@@ -63,8 +65,10 @@ struct ElementUnit: Hashable {
     var precedingRemoval: ElementOperation?
     /// Index of the caller's request this unit belongs to.
     var owner: Int
-    /// The host or prefix as text, for error messages.
-    var label: String
+    /// The host or prefix, named in error messages (formatted only then: 100k descriptions cost milliseconds).
+    var target: IPPrefix?
+
+    var label: String { target?.description ?? "element" }
 
     var encodedSize: Int {
         let size = elements.reduce(0) { $0 + $1.encodedSize }

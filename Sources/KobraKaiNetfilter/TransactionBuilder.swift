@@ -13,118 +13,119 @@ struct TransactionBuilder {
 
     /// Builds a transaction from the longest prefix of `candidates` (indices into `units`) that fits.
     /// Always takes at least one unit. `firstSequence` numbers the messages consecutively.
+    ///
+    /// One pass: each unit's elements are encoded into the open element list of their (set, operation)
+    /// group, a new list is started when one would pass `maximumElementListBytes`, and the transaction stops
+    /// before `maximumTransactionBytes` would be passed. Messages are assembled at the end.
     func build(units: [ElementUnit], candidates: ArraySlice<Int>, firstSequence: UInt32) -> Transaction {
-        // Simulate the packing `encode` does, exactly, so the transaction never exceeds the limit.
+        var groups: [Group] = []
         var chosen: [Int] = []
         var total = 2 * Self.batchMessageSize
-        var openListBytes: [GroupKey: Int] = [:]
         for index in candidates {
             let unit = units[index]
-            var parts: [(GroupKey, Int)] = []
-            if let removal = unit.precedingRemoval {
-                let size = unit.elements.reduce(0) { $0 + Self.removalForm($1).encodedSize }
-                parts.append((GroupKey(setName: unit.setName, operation: removal), size))
+            let mainSize = unit.elements.reduce(0) { $0 + $1.encodedSize }
+            let removal = unit.precedingRemoval.map { operation in
+                (operation, unit.elements.map(Self.removalForm))
             }
-            parts.append((GroupKey(setName: unit.setName, operation: unit.operation),
-                          unit.elements.reduce(0) { $0 + $1.encodedSize }))
+            let removalSize = removal.map { $0.1.reduce(0) { $0 + $1.encodedSize } } ?? 0
+            let removalGroup = removal.map { group(named: unit.setName, $0.0, precedesAdds: true, in: &groups) }
+            let mainGroup = group(named: unit.setName, unit.operation, precedesAdds: false, in: &groups)
             var extra = 0
-            var updated = openListBytes
-            for (key, size) in parts {
-                if let current = updated[key], current + size <= limits.maximumElementListBytes {
-                    updated[key] = current + size
-                    extra += size
-                } else {
-                    updated[key] = 4 + size
-                    extra += messageOverhead(setName: unit.setName) + size
-                }
-            }
+            if let removalGroup { extra += groups[removalGroup].cost(of: removalSize, limits: limits) }
+            extra += groups[mainGroup].cost(of: mainSize, limits: limits)
             if !chosen.isEmpty && total + extra > limits.maximumTransactionBytes { break }
             total += extra
-            openListBytes = updated
             chosen.append(index)
+            if let removalGroup, let removal {
+                groups[removalGroup].append(removal.1, size: removalSize, unit: index, limits: limits)
+            }
+            groups[mainGroup].append(unit.elements, size: mainSize, unit: index, limits: limits)
         }
-        return encode(units: units, chosen: chosen, firstSequence: firstSequence)
+        return assemble(groups.filter { $0.precedesAdds } + groups.filter { !$0.precedesAdds }, chosen: chosen,
+                        firstSequence: firstSequence)
     }
 
-    private struct GroupKey: Hashable {
+    /// The elements of one (set, operation) pair in this transaction, split into lists that fit a message.
+    private struct Group {
         var setName: String
         var operation: ElementOperation
+        /// Removals that refresh elements must reach the kernel before the adds of the same transaction.
+        var precedesAdds: Bool
+        var overhead: Int
+        /// Encoded element nests per message, with each element's offset in the list and its unit.
+        var lists: [(bytes: [UInt8], offsets: [(offset: Int, unit: Int)])] = []
+
+        /// Bytes `size` more element bytes add to the transaction (a new message when the list is full).
+        func cost(of size: Int, limits: TransactionLimits) -> Int {
+            if let last = lists.last, 4 + last.bytes.count + size <= limits.maximumElementListBytes { return size }
+            return overhead + size
+        }
+
+        mutating func append(_ elements: [SetElement], size: Int, unit: Int, limits: TransactionLimits) {
+            if lists.isEmpty || 4 + lists[lists.count - 1].bytes.count + size > limits.maximumElementListBytes {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(limits.maximumElementListBytes)
+                lists.append((bytes, []))
+            }
+            let last = lists.count - 1
+            for element in elements {
+                lists[last].offsets.append((lists[last].bytes.count, unit))
+                ElementEncoder.append(element, to: &lists[last].bytes)
+            }
+        }
+    }
+
+    private func group(named setName: String, _ operation: ElementOperation, precedesAdds: Bool,
+                       in groups: inout [Group]) -> Int
+    {
+        if let index = groups.firstIndex(where: {
+            $0.operation == operation && $0.precedesAdds == precedesAdds && $0.setName == setName
+        }) {
+            return index
+        }
+        groups.append(Group(setName: setName, operation: operation, precedesAdds: precedesAdds,
+                            overhead: messageOverhead(setName: setName)))
+        return groups.count - 1
     }
 
     /// Bytes of a message before its first element: header, nfgenmsg, table and set names, list nest header.
     private func messageOverhead(setName: String) -> Int {
-        20 + 4 + TransactionBuilder.aligned(table.utf8.count + 1) + 4 + TransactionBuilder.aligned(setName.utf8.count + 1) + 4
+        20 + 4 + Self.aligned(table.utf8.count + 1) + 4 + Self.aligned(setName.utf8.count + 1) + 4
     }
 
     private static func aligned(_ count: Int) -> Int { (count + 3) & ~3 }
 
-    private struct Group {
-        var setName: String
-        var operation: ElementOperation
-        var entries: [(unit: Int, element: SetElement)] = []
-    }
-
-    private func encode(units: [ElementUnit], chosen: [Int], firstSequence: UInt32) -> Transaction {
-        // Group per set in order of first appearance: removals first, then the operation itself.
-        var groups: [Group] = []
-        func append(_ setName: String, _ operation: ElementOperation, _ unit: Int, _ elements: [SetElement]) {
-            if let position = groups.firstIndex(where: { $0.setName == setName && $0.operation == operation }) {
-                for element in elements { groups[position].entries.append((unit, element)) }
-            } else {
-                var group = Group(setName: setName, operation: operation)
-                for element in elements { group.entries.append((unit, element)) }
-                groups.append(group)
-            }
-        }
-        for index in chosen where units[index].precedingRemoval != nil {
-            let unit = units[index]
-            append(unit.setName, unit.precedingRemoval!, index, unit.elements.map(Self.removalForm))
-        }
-        for index in chosen {
-            append(units[index].setName, units[index].operation, index, units[index].elements)
-        }
-
-        var writer = NetlinkMessageWriter(reservingCapacity: limits.maximumTransactionBytes + 4096)
+    private func assemble(_ groups: [Group], chosen: [Int], firstSequence: UInt32) -> Transaction {
+        let capacity = groups.reduce(64) { $0 + $1.lists.reduce(0) { $0 + $1.bytes.count + 64 } }
+        var writer = NetlinkMessageWriter(reservingCapacity: capacity)
         var sequence = firstSequence
         let begin = writer.beginMessage(type: NfTables.batchBegin, flags: 0, sequence: sequence,
                                         family: NfTables.familyUnspecified, resourceID: NfTables.subsystem)
         writer.endMessage(startingAt: begin)
-        let beginSequence = sequence
         sequence &+= 1
         var messages: [Transaction.Message] = []
         for group in groups {
-            var position = 0
-            while position < group.entries.count {
+            for list in group.lists {
                 let messageStart = writer.beginMessage(type: NfTables.messageType(group.operation.messageType),
-                                                       flags: group.operation.flags, sequence: sequence, family: family)
+                                                       flags: group.operation.flags, sequence: sequence,
+                                                       family: family)
                 writer.put(NfTables.elementListTable, string: table)
                 writer.put(NfTables.elementListSet, string: group.setName)
-                let list = writer.beginNest(NfTables.elementListElements)
-                var record = Transaction.Message(sequence: sequence, operation: group.operation,
-                                                 setName: group.setName, elementOffsets: [])
-                while position < group.entries.count {
-                    let entry = group.entries[position]
-                    // Keep the two elements of one unit (prefix start and end) in the same message.
-                    let unitBytes = group.entries[position...].prefix { $0.unit == entry.unit }
-                        .reduce(0) { $0 + $1.element.encodedSize }
-                    if !record.elementOffsets.isEmpty
-                        && writer.count - list + unitBytes > limits.maximumElementListBytes { break }
-                    while position < group.entries.count && group.entries[position].unit == entry.unit {
-                        record.elementOffsets.append((writer.count - messageStart, entry.unit))
-                        Self.encode(group.entries[position].element, into: &writer)
-                        position += 1
-                    }
-                }
-                writer.endNest(startingAt: list)
+                let listStart = writer.beginNest(NfTables.elementListElements)
+                let base = writer.count - messageStart
+                writer.append(raw: list.bytes)
+                writer.endNest(startingAt: listStart)
                 writer.endMessage(startingAt: messageStart)
-                messages.append(record)
+                messages.append(Transaction.Message(
+                    sequence: sequence, operation: group.operation, setName: group.setName,
+                    elementOffsets: list.offsets.map { (base + $0.offset, $0.unit) }))
                 sequence &+= 1
             }
         }
         let end = writer.beginMessage(type: NfTables.batchEnd, flags: 0, sequence: sequence,
                                       family: NfTables.familyUnspecified, resourceID: NfTables.subsystem)
         writer.endMessage(startingAt: end)
-        return Transaction(bytes: writer.bytes, beginSequence: beginSequence, messages: messages, units: chosen)
+        return Transaction(bytes: writer.bytes, beginSequence: firstSequence, messages: messages, units: chosen)
     }
 
     /// Sequence numbers a transaction built from `chosen` units can use at most (BEGIN, messages, END).
@@ -135,25 +136,10 @@ struct TransactionBuilder {
         SetElement(key: element.key, isIntervalEnd: element.isIntervalEnd)
     }
 
-    /// Every element nest has type NFTA_LIST_ELEM, as nft writes it: the kernel ignores the type, but
-    /// libnftnl's parser (and so `nft monitor`/debug output) rejects any other.
+    /// Appends one element nest through a message writer (single-element requests such as lookups).
     static func encode(_ element: SetElement, into writer: inout NetlinkMessageWriter) {
-        let nest = writer.beginNest(NfTables.listElement)
-        if element.isIntervalEnd {
-            writer.put(NfTables.elementFlags, bigEndian: NfTables.elementIntervalEndFlag)
-        }
-        let key = writer.beginNest(NfTables.elementKey)
-        writer.put(NfTables.dataValue, bytes: element.key)
-        writer.endNest(startingAt: key)
-        if let timeout = element.timeoutMilliseconds {
-            writer.put(NfTables.elementTimeout, bigEndian: UInt64(timeout))
-        }
-        if let expiration = element.expirationMilliseconds {
-            writer.put(NfTables.elementExpiration, bigEndian: UInt64(expiration))
-        }
-        if let userData = ElementComment.userData(for: element.comment) {
-            writer.put(NfTables.elementUserData, bytes: userData)
-        }
-        writer.endNest(startingAt: nest)
+        var bytes: [UInt8] = []
+        ElementEncoder.append(element, to: &bytes)
+        writer.append(raw: bytes)
     }
 }

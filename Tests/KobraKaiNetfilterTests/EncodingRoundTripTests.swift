@@ -7,7 +7,7 @@ struct EncodingRoundTripTests {
                      removal: ElementOperation? = nil, owner: Int = 0) -> ElementUnit
     {
         ElementUnit(setName: set, operation: operation, elements: elements, precedingRemoval: removal,
-                    owner: owner, label: "u\(owner)")
+                    owner: owner, target: nil)
     }
 
     /// The element messages (between BEGIN and END) of a transaction, as byte arrays.

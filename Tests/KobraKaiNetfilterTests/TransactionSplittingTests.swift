@@ -8,7 +8,7 @@ struct TransactionSplittingTests {
             let key = [10, UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)]
             return ElementUnit(setName: set, operation: .add,
                                elements: [SetElement(key: key, timeoutMilliseconds: 3_600_000)],
-                               owner: index, label: "\(index)")
+                               owner: index, target: nil)
         }
     }
 
@@ -30,10 +30,11 @@ struct TransactionSplittingTests {
     @Test("100 000 IPv4 elements: every list under 64 KiB, every transaction under 200 KB, nothing lost")
     func splitsAtLimits() throws {
         let units = Self.hosts(100_000)
-        let transactions = Self.transactions(units, limits: .standard)
+        let limits = TransactionLimits(maximumElementListBytes: 64_000, maximumTransactionBytes: 200_000)
+        let transactions = Self.transactions(units, limits: limits)
         var seenKeys = Set<[UInt8]>()
         for transaction in transactions {
-            #expect(transaction.bytes.count <= TransactionLimits.standard.maximumTransactionBytes)
+            #expect(transaction.bytes.count <= limits.maximumTransactionBytes)
             for message in NetlinkMessageReader.messages(in: transaction.bytes[...])
             where message.type == NfTables.messageType(NfTables.newSetElement) {
                 let attributes = NetlinkMessageReader.attributes(in: message.payload.dropFirst(4))
@@ -48,13 +49,21 @@ struct TransactionSplittingTests {
         #expect(transactions.allSatisfy { $0.messages.count <= 4 })
     }
 
+    @Test("The default limits put one full element list in each transaction")
+    func defaultOneListPerTransaction() {
+        let transactions = Self.transactions(Self.hosts(10_000), limits: .standard)
+        #expect(transactions.allSatisfy { $0.messages.count == 1 })
+        #expect(transactions.allSatisfy { $0.bytes.count <= TransactionLimits.standard.maximumTransactionBytes })
+        #expect(transactions.count == 5)  // 2285 + 2285 + 2285 + 2285 + 860
+    }
+
     @Test("The two elements of a prefix never straddle a message boundary")
     func prefixesStayWhole() {
         let units = (0..<5000).map { index in
             ElementUnit(setName: "ban_net_v4", operation: .add, elements: [
                 SetElement(key: [10, UInt8(index >> 8), UInt8(index & 0xFF), 0], timeoutMilliseconds: 1000),
                 SetElement(key: [10, UInt8(index >> 8), UInt8(index & 0xFF), 128], isIntervalEnd: true),
-            ], owner: index, label: "\(index)")
+            ], owner: index, target: nil)
         }
         let limits = TransactionLimits(maximumElementListBytes: 1000, maximumTransactionBytes: 10_000)
         for transaction in Self.transactions(units, limits: limits) {
