@@ -12,11 +12,9 @@ enum ElementEncoder {
             appendBigEndian(NfTables.elementIntervalEndFlag, to: &bytes)
         }
         let keyLength = element.key.count
-        let paddedKey = SetElement.aligned(keyLength)
         appendHeader(length: UInt16(8 + keyLength), type: NfTables.elementKey | Netlink.nestedFlag, to: &bytes)
         appendHeader(length: UInt16(4 + keyLength), type: NfTables.dataValue, to: &bytes)
-        bytes.append(contentsOf: element.key)
-        for _ in keyLength..<paddedKey { bytes.append(0) }
+        element.key.appendPadded(to: &bytes)
         if let timeout = element.timeoutMilliseconds {
             appendHeader(length: 12, type: NfTables.elementTimeout, to: &bytes)
             appendBigEndian(UInt64(timeout), to: &bytes)

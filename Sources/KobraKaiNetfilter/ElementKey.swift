@@ -2,6 +2,8 @@ import KobraKaiAddress
 
 /// Converts between addresses and the raw network-order key bytes nftables stores.
 enum ElementKey {
+    static func address(_ key: SetElementKey) -> IPAddress? { key.address }
+
     static func address(_ key: [UInt8]) -> IPAddress? {
         switch key.count {
         case 4:
@@ -15,7 +17,7 @@ enum ElementKey {
         }
     }
 
-    static func text(_ key: [UInt8]) -> String {
+    static func text(_ key: SetElementKey) -> String {
         address(key)?.description ?? key.map { String($0, radix: 16) }.joined(separator: ":")
     }
 }

@@ -9,17 +9,17 @@ enum IntervalAssembler {
     struct Range {
         var start: SetElement
         /// Exclusive end key, `nil` = up to the last address.
-        var end: [UInt8]?
+        var end: SetElementKey?
     }
 
     /// Elements of `prefix` in an interval set: start (with the given attributes) plus end unless at the top.
     static func elements(for prefix: IPPrefix, timeoutMilliseconds: Int64?, expirationMilliseconds: Int64?,
                          comment: String?) -> [SetElement]
     {
-        var result = [SetElement(key: prefix.network.bytes, timeoutMilliseconds: timeoutMilliseconds,
+        var result = [SetElement(key: SetElementKey(address: prefix.network), timeoutMilliseconds: timeoutMilliseconds,
                                  expirationMilliseconds: expirationMilliseconds, comment: comment)]
         if let after = prefix.addressAfter {
-            result.append(SetElement(key: after.bytes, isIntervalEnd: true))
+            result.append(SetElement(key: SetElementKey(address: after), isIntervalEnd: true))
         }
         return result
     }
@@ -28,8 +28,7 @@ enum IntervalAssembler {
     static func ranges(_ elements: [SetElement]) -> [Range] {
         // Adjacent ranges share a key (the end of one is the start of the next): order ends first.
         let sorted = elements.sorted { left, right in
-            left.key == right.key ? left.isIntervalEnd && !right.isIntervalEnd
-                : left.key.lexicographicallyPrecedes(right.key)
+            left.key == right.key ? left.isIntervalEnd && !right.isIntervalEnd : left.key < right.key
         }
         var result: [Range] = []
         for (index, element) in sorted.enumerated() where !element.isIntervalEnd {
@@ -44,8 +43,8 @@ enum IntervalAssembler {
     static func prefixes(of range: Range) -> [IPPrefix] {
         let width = range.start.key.count * 8
         guard width == 32 || width == 128 else { return [] }
-        var start = integer(range.start.key)
-        let endExclusive: UInt128? = range.end.map(integer)  // nil: through the top of the address space
+        var start = range.start.key.integer
+        let endExclusive: UInt128? = range.end.map(\.integer)  // nil: through the top of the address space
         let top: UInt128 = width == 32 ? UInt128(UInt32.max) : .max
         var result: [IPPrefix] = []
         while true {
@@ -58,7 +57,7 @@ enum IntervalAssembler {
                 if fits && (bits == 128 || lastInBlock >= start) { break }
                 bits -= 1
             }
-            guard let address = ElementKey.address(bytes(start, width: width)) else { break }
+            guard let address = SetElementKey(bytes(start, width: width)).address else { break }
             result.append(IPPrefix(address: address, length: width - bits))
             let blockSize: UInt128 = bits == 128 ? 0 : UInt128(1) << bits
             let (next, overflow) = start.addingReportingOverflow(blockSize)
@@ -66,10 +65,6 @@ enum IntervalAssembler {
             start = next
         }
         return result
-    }
-
-    private static func integer(_ key: [UInt8]) -> UInt128 {
-        key.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
     }
 
     private static func bytes(_ value: UInt128, width: Int) -> [UInt8] {

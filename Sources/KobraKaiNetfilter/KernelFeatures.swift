@@ -39,7 +39,7 @@ public struct KernelFeatures: Hashable, Sendable, CustomStringConvertible {
             let plain = try runBatch(socket, [createTableMessage(table, owner: false), createSetMessage(table, setName)])
             guard plain == 0 else { throw KernelErrorMapper.structural(plain, table: table, set: setName) }
         }
-        let key: [UInt8] = [192, 0, 2, 1]
+        let key: SetElementKey = [192, 0, 2, 1]
         let hour: Int64 = 3_600_000
         _ = try channel.apply([unit(setName, .add, SetElement(key: key, timeoutMilliseconds: hour))])
         let refreshed = try? channel.apply([unit(setName, .add, SetElement(

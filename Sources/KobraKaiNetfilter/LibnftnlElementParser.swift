@@ -31,7 +31,7 @@ enum LibnftnlElementParser {
         var result = SetElement(key: [])
         var length: UInt32 = 0
         if isSet(NFTNL_SET_ELEM_KEY), let key = nftnl_set_elem_get(element, UInt16(NFTNL_SET_ELEM_KEY), &length) {
-            result.key = Array(UnsafeRawBufferPointer(start: key, count: Int(length)))
+            result.key = SetElementKey(UnsafeRawBufferPointer(start: key, count: Int(length)))
         }
         if isSet(NFTNL_SET_ELEM_FLAGS) {
             result.isIntervalEnd = nftnl_set_elem_get_u32(element, UInt16(NFTNL_SET_ELEM_FLAGS))

@@ -43,6 +43,7 @@ public actor NftablesFirewall: Firewall {
     public func ban(_ requests: [BanRequest]) async throws(FirewallError) -> [RejectedBan] {
         var rejected: [RejectedBan] = []
         var units: [ElementUnit] = []
+        units.reserveCapacity(requests.count)
         for (index, request) in requests.enumerated() {
             if let problem = Self.problem(with: request) {
                 rejected.append(RejectedBan(request: request, error: FirewallError(.invalidElement, problem)))
@@ -86,7 +87,7 @@ public actor NftablesFirewall: Firewall {
 
     public func lookup(_ address: IPAddress) async throws(FirewallError) -> BanEntry? {
         let hostSet = address.isIPv4 ? KobraKaiRuleset.banV4 : KobraKaiRuleset.banV6
-        if let element = try channel.element(setName: hostSet, key: address.bytes) {
+        if let element = try channel.element(setName: hostSet, key: SetElementKey(address: address)) {
             return Self.entry(IPPrefix(host: address), element)
         }
         let netSet = address.isIPv4 ? KobraKaiRuleset.banNetV4 : KobraKaiRuleset.banNetV6
@@ -98,7 +99,7 @@ public actor NftablesFirewall: Firewall {
         let elements = try channel.dump(setName: setName)
         guard KobraKaiRuleset.isIntervalSet(setName) else {
             return elements.compactMap { element in
-                ElementKey.address(element.key).map { Self.entry(IPPrefix(host: $0), element) }
+                element.key.address.map { Self.entry(IPPrefix(host: $0), element) }
             }
         }
         return IntervalAssembler.ranges(elements).flatMap { range in
@@ -129,7 +130,7 @@ public actor NftablesFirewall: Firewall {
         let expiration = strategy == .expirationAttribute ? timeout : nil
         let setName = KobraKaiRuleset.banSet(for: request.target)
         let elements = request.target.isHost
-            ? [SetElement(key: request.target.network.bytes, timeoutMilliseconds: timeout,
+            ? [SetElement(key: SetElementKey(address: request.target.network), timeoutMilliseconds: timeout,
                           expirationMilliseconds: expiration, comment: request.comment)]
             : IntervalAssembler.elements(for: request.target, timeoutMilliseconds: timeout,
                                          expirationMilliseconds: expiration, comment: request.comment)
@@ -144,7 +145,7 @@ public actor NftablesFirewall: Firewall {
 
     func removalUnit(_ target: IPPrefix, setName: String, owner: Int) -> ElementUnit {
         let elements = target.isHost && !KobraKaiRuleset.isIntervalSet(setName)
-            ? [SetElement(key: target.network.bytes)]
+            ? [SetElement(key: SetElementKey(address: target.network))]
             : IntervalAssembler.elements(for: target, timeoutMilliseconds: nil, expirationMilliseconds: nil,
                                          comment: nil)
         return ElementUnit(setName: setName, operation: features.destroyElement ? .destroy : .delete,

@@ -6,7 +6,7 @@ import KobraKaiAddress
 /// address after the prefix flagged `isIntervalEnd` (nftables-netlink.md §2.9).
 struct SetElement: Hashable {
     /// The address in network byte order: 4 bytes (`ipv4_addr`) or 16 (`ipv6_addr`).
-    var key: [UInt8]
+    var key: SetElementKey
     var isIntervalEnd: Bool = false
     /// Total lifetime in milliseconds; `nil` = permanent (or not sent).
     var timeoutMilliseconds: Int64?

@@ -30,7 +30,7 @@ extension SetElementChannel {
 
     /// The element with exactly this key, or `nil`. For hash sets only (interval lookups go through `dump`).
     /// The corresponding netlink message is `NFT_MSG_GETSETELEM` without `NLM_F_DUMP`.
-    func element(setName: String, key: [UInt8]) throws(FirewallError) -> SetElement? {
+    func element(setName: String, key: SetElementKey) throws(FirewallError) -> SetElement? {
         let sequence = socket.reserveSequenceNumbers(1)
         var writer = NetlinkMessageWriter()
         let start = writer.beginMessage(type: NfTables.messageType(NfTables.getSetElement), flags: 0,
@@ -105,7 +105,7 @@ extension SetElementChannel {
             switch attribute.type {
             case NfTables.elementKey:
                 if let value = attribute.nested.first(where: { $0.type == NfTables.dataValue }) {
-                    element.key = Array(value.payload)
+                    element.key = SetElementKey(value.payload)
                 }
             case NfTables.elementFlags:
                 element.isIntervalEnd = (attribute.bigEndianUInt32 ?? 0) & NfTables.elementIntervalEndFlag != 0

@@ -33,7 +33,8 @@ struct EncodingRoundTripTests {
                        comment: "sip brute force"),
             SetElement(key: [198, 51, 100, 0], timeoutMilliseconds: 60_000),
             SetElement(key: [198, 51, 101, 0], isIntervalEnd: true),
-            SetElement(key: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [7], timeoutMilliseconds: 1),
+            SetElement(key: SetElementKey([0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [7]),
+                       timeoutMilliseconds: 1),
         ]
         let builder = TransactionBuilder(table: "kobrakai", limits: .standard)
         let units = [Self.unit([elements[0]]), Self.unit([elements[1], elements[2]], owner: 1),

@@ -5,7 +5,7 @@ import Testing
 struct TransactionSplittingTests {
     static func hosts(_ count: Int, set: String = "ban_v4") -> [ElementUnit] {
         (0..<count).map { index in
-            let key = [10, UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)]
+            let key: SetElementKey = [10, UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)]
             return ElementUnit(setName: set, operation: .add,
                                elements: [SetElement(key: key, timeoutMilliseconds: 3_600_000)],
                                owner: index, target: nil)
@@ -40,7 +40,7 @@ struct TransactionSplittingTests {
                 let attributes = NetlinkMessageReader.attributes(in: message.payload.dropFirst(4))
                 let list = try #require(attributes.first { $0.type == NfTables.elementListElements })
                 #expect(list.payload.count + 4 <= 64_000)
-                for element in SetElementChannel.decodeElements(message) { seenKeys.insert(element.key) }
+                for element in SetElementChannel.decodeElements(message) { seenKeys.insert(Array(element.key)) }
             }
         }
         #expect(seenKeys.count == 100_000)
@@ -97,7 +97,7 @@ struct TransactionSplittingTests {
     func grouping() {
         let units = Self.hosts(3) + Self.hosts(3, set: "ban_v6").map { unit in
             var copy = unit
-            copy.elements[0].key += [UInt8](repeating: 0, count: 12)
+            copy.elements[0].key = SetElementKey(Array(unit.elements[0].key) + [UInt8](repeating: 0, count: 12))
             return copy
         } + Self.hosts(2)
         let transaction = TransactionBuilder(table: "kobrakai", limits: .standard)
