@@ -25,13 +25,14 @@ struct NetlinkBenchmark {
         print("kkbench: private network namespace; kernel \(kernelRelease()); \(nftVersion.trimmingCharacters(in: .whitespacesAndNewlines))")
         print("kernel features: \(firewall.features)\n")
 
-        try await bulkLoad(firewall: firewall, namespace: namespace, count: options.elements, reps: options.reps)
+        try await bulkLoad(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath, count: options.elements,
+                           reps: options.reps)
         try await roundTrip(firewall: firewall, namespace: namespace,
                             netlinkIterations: options.netlinkIterations, nftIterations: options.nftIterations)
     }
 
-    static func bulkLoad(firewall: NftablesFirewall, namespace: NetworkNamespaceThread, count: Int, reps: Int)
-        async throws
+    static func bulkLoad(firewall: NftablesFirewall, namespace: NetworkNamespaceThread, rulesetPath: String,
+                         count: Int, reps: Int) async throws
     {
         let requests = (0..<count).map { index in
             BanRequest(target: IPPrefix(host: .v4(IPv4Address(rawValue: 0x0A00_0000 + UInt32(index)))),
@@ -50,7 +51,12 @@ struct NetlinkBenchmark {
         for rep in 0..<reps {
             // Alternate the order so that neither variant always runs on a warmer kernel.
             for variant in rep % 2 == 0 ? [0, 1] : [1, 0] {
-                try await firewall.flush()
+                // Same starting point for both: a freshly created table and empty sets (flushing 100k elements
+                // instead leaves the kernel shrinking the hash table while the next load runs).
+                try check(try namespace.runBlocking {
+                    try ChildProcess(["nft", "delete", "table", "inet", "kobrakai"]).run()
+                }, "delete table")
+                try check(try namespace.runBlocking { try ChildProcess(["nft", "-f", rulesetPath]).run() }, "reload")
                 try await Task.sleep(for: .milliseconds(300))  // let the previous teardown settle
                 if variant == 0 {
                     let start = clock.now
