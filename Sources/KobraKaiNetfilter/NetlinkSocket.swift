@@ -128,7 +128,7 @@ final class NetlinkSocket {
         }
     }
 
-    /// Parses a datagram, keeping only replies addressed to this socket.
+    /// Parses a received datagram into messages (callers match them to requests by sequence number).
     private func replies(_ count: Int) -> [NetlinkMessage] {
         NetlinkMessageReader.messages(in: Array(receiveBuffer[0..<count])[...])
     }

@@ -19,6 +19,11 @@ public final class NetworkNamespaceThread: Sendable {
         let stopped = Mutex(false)
     }
 
+    /// The errno of a failed `unshare`, handed from the new thread back to the initialiser.
+    private final class UnshareOutcome: Sendable {
+        let errorCode = Mutex<Int32>(0)
+    }
+
     private let queue = JobQueue()
 
     /// Starts the thread and moves it into a new network namespace.
@@ -85,9 +90,4 @@ public final class NetworkNamespaceThread: Sendable {
         queue.jobs.withLock { $0.append(job) }
         queue.wakeUp.signal()
     }
-}
-
-/// The errno of a failed `unshare`, handed from the new thread back to the initialiser.
-private final class UnshareOutcome: Sendable {
-    let errorCode = Mutex<Int32>(0)
 }

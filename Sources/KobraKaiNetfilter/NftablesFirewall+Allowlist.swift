@@ -1,23 +1,6 @@
 import KobraKaiAddress
 import KobraKaiFirewall
 
-/// One entry of the allowlist sets.
-public struct AllowEntry: Hashable, Sendable {
-    public var target: IPPrefix
-    public var comment: String?
-
-    public init(target: IPPrefix, comment: String?) {
-        self.target = target
-        self.comment = comment
-    }
-}
-
-/// An allowlist change the kernel refused for one target (e.g. it overlaps an existing entry).
-public struct RejectedAllow: Hashable, Sendable {
-    public var target: IPPrefix
-    public var error: FirewallError
-}
-
 extension NftablesFirewall {
     /// Adds hosts or prefixes to `allow_v4`/`allow_v6` (interval sets without timeouts). Traffic from them is
     /// accepted before any ban is looked at. The corresponding netlink message is `NFT_MSG_NEWSETELEM`.

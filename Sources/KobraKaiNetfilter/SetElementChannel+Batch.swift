@@ -1,13 +1,5 @@
 import KobraKaiFirewall
 
-/// One message of a hand-built batch: table, set or flush operations that are not element lists.
-struct BatchMessage {
-    var type: UInt16
-    var flags: UInt16
-    var family: UInt8 = NfTables.familyInet
-    var attributes: (inout NetlinkMessageWriter) -> Void
-}
-
 extension NetlinkSocket {
     /// Sends BEGIN + messages (each asking for an ACK) + END as one transaction.
     /// - Returns: the replies, one per message; a batch-level error is returned with the BEGIN sequence.

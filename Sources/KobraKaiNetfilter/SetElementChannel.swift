@@ -54,7 +54,6 @@ final class SetElementChannel {
                 if failure.errorCode == ENOENT && message.operation == .delete {
                     // Already gone: that is what the caller wanted. Drop the delete (or the refresh's removal).
                     if unit.operation == .delete {
-                        rejected[unitIndex] = nil
                         pending.removeAll { $0 == unitIndex }
                     } else {
                         units[unitIndex].precedingRemoval = nil

@@ -138,8 +138,3 @@ struct NetlinkBenchmark {
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     }
 }
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
