@@ -9,6 +9,12 @@ enum ElementComment {
         return [NfTables.userDataCommentTag, UInt8(text.count)] + text
     }
 
+    /// `userData(for:).count` without building it (sizes are computed for every element of a bulk load).
+    static func userDataLength(for comment: String?) -> Int? {
+        guard let comment, !comment.isEmpty else { return nil }
+        return comment.utf8.count + 3
+    }
+
     /// The comment inside user data, if it holds one; other records (e.g. nft's element flags) are skipped.
     static func comment(in userData: ArraySlice<UInt8>) -> String? {
         var index = userData.startIndex

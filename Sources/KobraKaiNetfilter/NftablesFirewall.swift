@@ -129,16 +129,19 @@ public actor NftablesFirewall: Firewall {
         let strategy = features.refreshStrategy
         let expiration = strategy == .expirationAttribute ? timeout : nil
         let setName = KobraKaiRuleset.banSet(for: request.target)
-        let elements = request.target.isHost
-            ? [SetElement(key: SetElementKey(address: request.target.network), timeoutMilliseconds: timeout,
-                          expirationMilliseconds: expiration, comment: request.comment)]
-            : IntervalAssembler.elements(for: request.target, timeoutMilliseconds: timeout,
-                                         expirationMilliseconds: expiration, comment: request.comment)
         let removal: ElementOperation? = switch strategy {
         case .expirationAttribute: nil
         case .destroyThenAdd: .destroy
         case .deleteThenAdd: .delete
         }
+        if request.target.isHost {  // the bulk path: no arrays
+            let element = SetElement(key: SetElementKey(address: request.target.network), timeoutMilliseconds: timeout,
+                                     expirationMilliseconds: expiration, comment: request.comment)
+            return ElementUnit(setName: setName, operation: .add, first: element, precedingRemoval: removal,
+                               owner: owner, target: request.target)
+        }
+        let elements = IntervalAssembler.elements(for: request.target, timeoutMilliseconds: timeout,
+                                                  expirationMilliseconds: expiration, comment: request.comment)
         return ElementUnit(setName: setName, operation: .add, elements: elements, precedingRemoval: removal,
                            owner: owner, target: request.target)
     }

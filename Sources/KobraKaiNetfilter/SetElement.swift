@@ -20,7 +20,7 @@ struct SetElement: Hashable {
         size += 4 + 4 + Self.aligned(key.count)  // key nest + NFTA_DATA_VALUE
         if timeoutMilliseconds != nil { size += 12 }
         if expirationMilliseconds != nil { size += 12 }
-        if let userData = ElementComment.userData(for: comment) { size += 4 + Self.aligned(userData.count) }
+        if let length = ElementComment.userDataLength(for: comment) { size += 4 + Self.aligned(length) }
         return size
     }
 

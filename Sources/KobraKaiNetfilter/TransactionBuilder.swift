@@ -23,11 +23,11 @@ struct TransactionBuilder {
         var total = 2 * Self.batchMessageSize
         for index in candidates {
             let unit = units[index]
-            let mainSize = unit.elements.reduce(0) { $0 + $1.encodedSize }
+            let mainSize = unit.elementsSize
             let removal = unit.precedingRemoval.map { operation in
-                (operation, unit.elements.map(Self.removalForm))
+                (operation, Self.removalForm(unit.first), unit.second.map(Self.removalForm))
             }
-            let removalSize = removal.map { $0.1.reduce(0) { $0 + $1.encodedSize } } ?? 0
+            let removalSize = removal.map { $0.1.encodedSize + ($0.2?.encodedSize ?? 0) } ?? 0
             let removalGroup = removal.map { group(named: unit.setName, $0.0, precedesAdds: true, in: &groups) }
             let mainGroup = group(named: unit.setName, unit.operation, precedesAdds: false, in: &groups)
             var extra = 0
@@ -37,9 +37,9 @@ struct TransactionBuilder {
             total += extra
             chosen.append(index)
             if let removalGroup, let removal {
-                groups[removalGroup].append(removal.1, size: removalSize, unit: index, limits: limits)
+                groups[removalGroup].append(removal.1, removal.2, size: removalSize, unit: index, limits: limits)
             }
-            groups[mainGroup].append(unit.elements, size: mainSize, unit: index, limits: limits)
+            groups[mainGroup].append(unit.first, unit.second, size: mainSize, unit: index, limits: limits)
         }
         return assemble(groups.filter { $0.precedesAdds } + groups.filter { !$0.precedesAdds }, chosen: chosen,
                         firstSequence: firstSequence)
@@ -61,16 +61,20 @@ struct TransactionBuilder {
             return overhead + size
         }
 
-        mutating func append(_ elements: [SetElement], size: Int, unit: Int, limits: TransactionLimits) {
+        mutating func append(_ first: SetElement, _ second: SetElement?, size: Int, unit: Int,
+                             limits: TransactionLimits)
+        {
             if lists.isEmpty || 4 + lists[lists.count - 1].bytes.count + size > limits.maximumElementListBytes {
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(limits.maximumElementListBytes)
                 lists.append((bytes, []))
             }
             let last = lists.count - 1
-            for element in elements {
+            lists[last].offsets.append((lists[last].bytes.count, unit))
+            ElementEncoder.append(first, to: &lists[last].bytes)
+            if let second {
                 lists[last].offsets.append((lists[last].bytes.count, unit))
-                ElementEncoder.append(element, to: &lists[last].bytes)
+                ElementEncoder.append(second, to: &lists[last].bytes)
             }
         }
     }
