@@ -3,12 +3,8 @@
 // glibc's socket headers first: the uapi headers pulled in by libmnl redefine in6_addr otherwise.
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
-
-// MNL_SOCKET_BUFFER_SIZE expands to a sysconf() ternary, which Swift cannot import.
-static inline size_t cmnl_socket_buffer_size(void) { return MNL_SOCKET_BUFFER_SIZE; }
 
 // unshare() and CLONE_NEWNET are declared only under _GNU_SOURCE, which Swift's Glibc module does not set;
 // the kernel tests and the benchmark use it to give one dedicated thread a private network namespace.
