@@ -4,28 +4,47 @@ import KobraKaiFirewall
 extension SetElementChannel {
     /// Every element of a set, with timeouts, remaining time and comments.
     /// The corresponding netlink message is `NFT_MSG_GETSETELEM` with `NLM_F_DUMP`.
+    ///
+    /// A dump spans many `recv` calls, and the kernel resumes each part by skipping a count of elements. If the
+    /// set changes between parts (NLM_F_DUMP_INTR), or its hash table is resized in the background after a
+    /// bulk load (not flagged at all: the walk order changes), elements can be repeated or missed. Both are
+    /// detected (the flag; a repeated key) and the dump is taken again after a short pause.
     func dump(setName: String) throws(FirewallError) -> [SetElement] {
-        // A dump interrupted by a concurrent ruleset change is flagged NLM_F_DUMP_INTR: start over.
-        for _ in 0..<5 {
-            let sequence = socket.reserveSequenceNumbers(1)
-            try socket.send(elementRequest(setName: setName, sequence: sequence, flags: Netlink.dumpFlag))
-            var elements: [SetElement] = []
-            var interrupted = false
-            receiving: while true {
-                for message in try socket.receiveBlocking() where message.sequence == sequence {
-                    if message.flags & Netlink.dumpInterruptedFlag != 0 { interrupted = true }
-                    if message.type == Netlink.doneMessage { break receiving }
-                    if let reply = KernelReply(message) {
-                        if reply.isAck { continue }
-                        throw KernelErrorMapper.structural(reply.errorCode, table: table, set: setName,
-                                                           kernelMessage: reply.kernelMessage)
-                    }
-                    elements += Self.decodeElements(message)
-                }
-            }
-            if !interrupted { return elements }
+        for attempt in 0..<8 {
+            if attempt > 0 { usleep(useconds_t(25_000 * attempt)) }
+            let (elements, interrupted) = try dumpOnce(setName: setName)
+            if !interrupted && Self.keysAreUnique(elements) { return elements }
         }
-        throw FirewallError(.outcomeUnknown, "the ruleset kept changing while set \(setName) was listed", errno: nil)
+        throw FirewallError(.outcomeUnknown, "set \(setName) kept changing while it was listed; retry", errno: nil)
+    }
+
+    private func dumpOnce(setName: String) throws(FirewallError) -> (elements: [SetElement], interrupted: Bool) {
+        let sequence = socket.reserveSequenceNumbers(1)
+        try socket.send(elementRequest(setName: setName, sequence: sequence, flags: Netlink.dumpFlag))
+        var elements: [SetElement] = []
+        var interrupted = false
+        while true {
+            for message in try socket.receiveBlocking() where message.sequence == sequence {
+                if message.flags & Netlink.dumpInterruptedFlag != 0 { interrupted = true }
+                if message.type == Netlink.doneMessage { return (elements, interrupted) }
+                if let reply = KernelReply(message) {
+                    if reply.isAck { continue }
+                    throw KernelErrorMapper.structural(reply.errorCode, table: table, set: setName,
+                                                       kernelMessage: reply.kernelMessage)
+                }
+                elements += Self.decodeElements(message)
+            }
+        }
+    }
+
+    /// A set holds each key once (an interval set: each key once as a start and once as an end).
+    static func keysAreUnique(_ elements: [SetElement]) -> Bool {
+        struct Identity: Hashable {
+            var key: SetElementKey
+            var isIntervalEnd: Bool
+        }
+        var seen = Set<Identity>(minimumCapacity: elements.count)
+        return elements.allSatisfy { seen.insert(Identity(key: $0.key, isIntervalEnd: $0.isIntervalEnd)).inserted }
     }
 
     /// The element with exactly this key, or `nil`. For hash sets only (interval lookups go through `dump`).

@@ -41,3 +41,16 @@ struct IntervalAssemblerTests {
         #expect(rebuilt.map(\.description) == ["10.0.0.1", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6"])
     }
 }
+
+@Suite("Dump consistency")
+struct DumpConsistencyTests {
+    @Test("A repeated key marks a dump as inconsistent; a start and an end may share a key")
+    func repeatedKeys() {
+        let start = SetElement(key: [10, 0, 0, 0], timeoutMilliseconds: 5)
+        let end = SetElement(key: [10, 0, 0, 0], isIntervalEnd: true)
+        #expect(SetElementChannel.keysAreUnique([start, end, SetElement(key: [10, 0, 0, 1])]))
+        var again = start
+        again.expirationMilliseconds = 3  // the same element seen twice, a moment apart
+        #expect(!SetElementChannel.keysAreUnique([start, end, again]))
+    }
+}
