@@ -34,6 +34,28 @@ let package = Package(
         // MARK: Detection core: parsers, AMI protocol, policy, configuration. Pure Swift, time passed in.
         .target(name: "KobraKaiCore", dependencies: ["KobraKaiAddress", "KobraKaiFirewall"]),
 
+        // MARK: Netfilter backend and kkset
+        .target(name: "KobraKaiNetfilter", dependencies: ["CMnl", "CNftnl", "KobraKaiAddress", "KobraKaiFirewall"]),
+        .executableTarget(
+            name: "kkset",
+            dependencies: [
+                "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Test and benchmark helpers (posix_spawn of nft for cross-checks); never linked into the product.
+        .target(name: "KobraKaiNetfilterTestSupport", dependencies: ["KobraKaiNetfilter"]),
+        .executableTarget(
+            name: "kkbench",
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress"]
+        ),
+        .testTarget(name: "KobraKaiNetfilterTests", dependencies: ["KobraKaiNetfilter", "KobraKaiAddress", "KobraKaiFirewall"]),
+        .testTarget(
+            name: "KobraKaiNetfilterKernelTests",
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiAddress", "KobraKaiFirewall"]
+        ),
+        .testTarget(name: "kksetTests", dependencies: ["kkset", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport"]),
+
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
 
