@@ -1,0 +1,130 @@
+import KobraKaiAddress
+
+/// Turns log lines, one at a time and in order, into `LineParseResult`s.
+///
+/// It is a value with a little state: after a pjproject ≤ 2.13 `Error processing N bytes packet … :` line
+/// the next N bytes are the attacker's raw packet, written on unprefixed lines. Those lines never produce
+/// events, and one that carries a complete log envelope is reported as an injection attempt (§6.4 (5)).
+public struct LogLineParser: Sendable {
+    public var context: TimeContext
+    /// Bytes of raw packet still expected on the following lines.
+    private var packetBytesRemaining = 0
+    private var awaitingEndOfPacket = false
+    private var scratch: [UInt8] = []
+
+    public init(context: TimeContext) {
+        self.context = context
+    }
+
+    /// Parses one line given as UTF-8 bytes without its line terminator.
+    public mutating func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int? = nil) -> LineParseResult {
+        var span = TextSpan(line)
+        if span.last == 0x0D { span = span.dropping(last: 1) }
+        if packetBytesRemaining > 0 || awaitingEndOfPacket {
+            if let verdict = continuePacketDump(span, rawLength: line.count) { return verdict }
+        }
+        if span.contains(0x1B) { return parseWithoutColours(span, lineNumber: lineNumber) }
+        return parseClean(span, lineNumber: lineNumber)
+    }
+
+    /// Parses one line given as a `String` (tests, AMI-free tools).
+    public mutating func parse(_ line: String, lineNumber: Int? = nil) -> LineParseResult {
+        var copy = line
+        return copy.withUTF8 { parse($0, lineNumber: lineNumber) }
+    }
+
+    // MARK: Packet dumps
+
+    private mutating func continuePacketDump(_ span: TextSpan, rawLength: Int) -> LineParseResult? {
+        if packetBytesRemaining > 0 {
+            packetBytesRemaining -= rawLength + 1
+            if packetBytesRemaining <= 0 {
+                packetBytesRemaining = 0
+                awaitingEndOfPacket = true
+            }
+            if EnvelopeParser.parse(span) != nil {
+                return .injectionSuspected("log line inside a raw SIP packet dump")
+            }
+            return .noMatch
+        }
+        awaitingEndOfPacket = false
+        if span.equals("-- end of packet.") || span.isEmpty {
+            awaitingEndOfPacket = !span.isEmpty ? false : true
+            return .noMatch
+        }
+        return nil
+    }
+
+    // MARK: Envelope and dispatch
+
+    private mutating func parseWithoutColours(_ span: TextSpan, lineNumber: Int?) -> LineParseResult {
+        scratch.removeAll(keepingCapacity: true)
+        var offset = span.start
+        while offset < span.end {
+            let byte = span.bytes[offset]
+            if byte == 0x1B && span.byte(at: offset + 1) == UInt8(ascii: "[") {
+                // CSI: ESC [ parameters… final byte (0x40–0x7E); term_strip() removes these.
+                offset += 2
+                while offset < span.end && !(0x40...0x7E).contains(span.bytes[offset]) { offset += 1 }
+                offset += 1
+                continue
+            }
+            scratch.append(byte)
+            offset += 1
+        }
+        let copy = scratch
+        return copy.withUnsafeBufferPointer { parseClean(TextSpan($0), lineNumber: lineNumber) }
+    }
+
+    private mutating func parseClean(_ span: TextSpan, lineNumber: Int?) -> LineParseResult {
+        if span.first == UInt8(ascii: "{") { return parseJSON(span, lineNumber: lineNumber) }
+        guard let envelope = EnvelopeParser.parse(span), envelope.hasSecurityRelevantLevel else { return .noMatch }
+        let outcome = MessageDispatcher.dispatch(envelope, context: context)
+        if let dumped = outcome.dumpedPacketBytes, dumped > 0 {
+            // PJ_LOG_MAX_SIZE (4000) caps what pjproject can print after the header.
+            packetBytesRemaining = min(dumped, 4000)
+        }
+        return result(outcome.match, envelope: envelope, lineNumber: lineNumber)
+    }
+
+    private mutating func parseJSON(_ span: TextSpan, lineNumber: Int?) -> LineParseResult {
+        let record: JSONLogRecord
+        do {
+            record = try JSONLogRecord.parse(span)
+        } catch {
+            switch error {
+            case .duplicateKey: return .injectionSuspected("JSON record with a duplicated key")
+            case .malformed(let reason): return .malformed(reason)
+            }
+        }
+        // The message keeps only its first line for the rules (the json formatter escaped the rest).
+        return record.message.withUnsafeBufferPointer { message in
+            record.level.withUnsafeBufferPointer { level in
+                record.filename.withUnsafeBufferPointer { file in
+                    record.timestamp.withUnsafeBufferPointer { timestamp in
+                        let envelope = LogEnvelope(
+                            producer: .asterisk, level: TextSpan(level), file: TextSpan(file),
+                            message: TextSpan(message).trimmed, date: TextSpan(timestamp))
+                        guard envelope.hasSecurityRelevantLevel else { return .noMatch }
+                        let outcome = MessageDispatcher.dispatch(envelope, context: context)
+                        return result(outcome.match, envelope: envelope, lineNumber: lineNumber)
+                    }
+                }
+            }
+        }
+    }
+
+    private func result(_ match: MessageMatch, envelope: LogEnvelope, lineNumber: Int?) -> LineParseResult {
+        switch match {
+        case .noMatch: return .noMatch
+        case .injection(let reason): return .injectionSuspected(reason)
+        case .malformed(let reason): return .malformed(reason)
+        case .hit(let hit):
+            let time = hit.time ?? envelope.date.flatMap { LogDateParser.parse($0, context: context) }
+            return .event(SecurityEvent(
+                time: time, address: hit.source.address, port: hit.source.port, origin: .logFile,
+                service: hit.service ?? hit.rule.service, rule: hit.rule.id, severity: hit.rule.severity,
+                account: hit.account.map(\.string), line: lineNumber))
+        }
+    }
+}

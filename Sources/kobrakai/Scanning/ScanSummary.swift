@@ -1,0 +1,66 @@
+import KobraKaiAddress
+import KobraKaiCore
+
+/// What a scan saw, for the stderr summary and the text report.
+struct ScanSummary {
+    struct Notice {
+        let file: String
+        let line: Int
+        let reason: String
+    }
+
+    static let listedNoticeLimit = 50
+
+    var linesRead = 0
+    var events = 0
+    var eventsByRule: [String: Int] = [:]
+    var eventsByAddress: [IPAddress: (count: Int, attacks: Int, rules: Set<String>)] = [:]
+    var injections: [Notice] = []
+    var injectionCount = 0
+    var malformed: [Notice] = []
+    var malformedCount = 0
+
+    mutating func record(_ event: SecurityEvent) {
+        events += 1
+        eventsByRule[event.rule, default: 0] += 1
+        var entry = eventsByAddress[event.address] ?? (0, 0, [])
+        entry.count += 1
+        if event.severity > .informational { entry.attacks += 1 }
+        entry.rules.insert(event.rule)
+        eventsByAddress[event.address] = entry
+    }
+
+    mutating func recordInjection(file: String, line: Int, reason: String) {
+        injectionCount += 1
+        if injections.count < Self.listedNoticeLimit { injections.append(Notice(file: file, line: line, reason: reason)) }
+    }
+
+    mutating func recordMalformed(file: String, line: Int, reason: String) {
+        malformedCount += 1
+        if malformed.count < Self.listedNoticeLimit { malformed.append(Notice(file: file, line: line, reason: reason)) }
+    }
+
+    /// The summary text (stderr with --json, stdout otherwise).
+    func report(topAddresses: Int) -> String {
+        var text = "lines read: \(linesRead)\n"
+        text += "events: \(events)\n"
+        for (rule, count) in eventsByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            text += "  \(rule.padding(to: 42))\(count)\n"
+        }
+        let attackers = eventsByAddress.filter { $0.value.attacks > 0 }
+        text += "distinct addresses: \(eventsByAddress.count) (\(attackers.count) with non-informational events)\n"
+        if topAddresses > 0 {
+            let top = attackers.sorted { $0.value.attacks != $1.value.attacks ? $0.value.attacks > $1.value.attacks : $0.key < $1.key }
+            for (address, entry) in top.prefix(topAddresses) {
+                text += "  \(address.description.padding(to: 40))\(String(entry.attacks).padding(to: 8))\(entry.rules.sorted().joined(separator: ","))\n"
+            }
+        }
+        text += "injection warnings: \(injectionCount)\n"
+        for notice in injections { text += "  \(notice.file):\(notice.line): \(notice.reason)\n" }
+        if injectionCount > injections.count { text += "  … \(injectionCount - injections.count) more\n" }
+        text += "malformed lines: \(malformedCount)\n"
+        for notice in malformed { text += "  \(notice.file):\(notice.line): \(notice.reason)\n" }
+        if malformedCount > malformed.count { text += "  … \(malformedCount - malformed.count) more\n" }
+        return text
+    }
+}
