@@ -33,6 +33,48 @@ enum CivilTime {
         return Timestamp(millisecondsSinceEpoch: seconds * 1000 + Int64(millisecond))
     }
 
+    /// Appends `2024-05-01T10:11:12.345Z` as bytes (no intermediate strings: scan output is hot).
+    static func appendISO8601(_ timestamp: Timestamp, to buffer: inout [UInt8]) {
+        let milliseconds = timestamp.millisecondsSinceEpoch
+        var seconds = milliseconds / 1000
+        var fraction = milliseconds % 1000
+        if fraction < 0 {
+            fraction += 1000
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let date = civilFromDays(Int(days))
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var remaining = max(0, value)
+            while divisor > 0 {
+                buffer.append(UInt8(0x30 + (remaining / divisor) % 10))
+                remaining %= divisor
+                divisor /= 10
+            }
+        }
+        digits(date.year, 4)
+        buffer.append(UInt8(ascii: "-"))
+        digits(date.month, 2)
+        buffer.append(UInt8(ascii: "-"))
+        digits(date.day, 2)
+        buffer.append(UInt8(ascii: "T"))
+        digits(Int(secondOfDay / 3600), 2)
+        buffer.append(UInt8(ascii: ":"))
+        digits(Int(secondOfDay % 3600 / 60), 2)
+        buffer.append(UInt8(ascii: ":"))
+        digits(Int(secondOfDay % 60), 2)
+        buffer.append(UInt8(ascii: "."))
+        digits(Int(fraction), 3)
+        buffer.append(UInt8(ascii: "Z"))
+    }
+
     /// `2024-05-01T10:11:12.345Z`: the UTC ISO 8601 text `kobrakai scan --json` prints.
     static func iso8601(_ timestamp: Timestamp) -> String {
         let milliseconds = timestamp.millisecondsSinceEpoch
@@ -62,4 +104,7 @@ enum CivilTime {
 extension Timestamp {
     /// The UTC ISO 8601 form with milliseconds, e.g. `2024-05-01T10:11:12.345Z`.
     public var iso8601: String { CivilTime.iso8601(self) }
+
+    /// Appends the `iso8601` text to a byte buffer without building a `String`.
+    public func appendISO8601(to buffer: inout [UInt8]) { CivilTime.appendISO8601(self, to: &buffer) }
 }

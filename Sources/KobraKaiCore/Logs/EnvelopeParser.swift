@@ -10,20 +10,22 @@
 /// A line that fits none of them (a continuation line, a raw SIP packet dump) has no envelope and never
 /// produces an event.
 enum EnvelopeParser {
-    static func parse(_ line: TextSpan) -> LogEnvelope? {
+    /// - Parameter relevantOnly: return nil as early as possible for Asterisk levels no rule uses
+    ///   (VERBOSE, DEBUG, DTMF…): the cheap prefilter for the bulk of a `full` log.
+    static func parse(_ line: TextSpan, relevantOnly: Bool = false) -> LogEnvelope? {
         let first = line.first
         if first == UInt8(ascii: "[") {
             guard let close = line.firstOffset(of: "] ") else { return nil }
-            return asterisk(line.from(close + 2), date: line.slice(from: line.start + 1, to: close))
+            return asterisk(line.from(close + 2), date: line.slice(from: line.start + 1, to: close), relevantOnly: relevantOnly)
         }
         if first.isASCIIUpper {
-            if let envelope = asterisk(line, date: nil) { return envelope }
-            return syslog(line)
+            if let envelope = asterisk(line, date: nil, relevantOnly: relevantOnly) { return envelope }
+            return syslog(line, relevantOnly: relevantOnly)
         }
         if first.isASCIIDigit {
             if line.byte(at: line.start + 4) == UInt8(ascii: "-") {
                 let separator = line.byte(at: line.start + 10)
-                if separator == UInt8(ascii: "T") { return syslog(line) }
+                if separator == UInt8(ascii: "T") { return syslog(line, relevantOnly: relevantOnly) }
                 if separator == UInt8(ascii: " ") { return freeSWITCH(line) }
                 return nil
             }
@@ -35,11 +37,12 @@ enum EnvelopeParser {
 
     // MARK: Asterisk
 
-    static func asterisk(_ span: TextSpan, date: TextSpan?) -> LogEnvelope? {
+    static func asterisk(_ span: TextSpan, date: TextSpan?, relevantOnly: Bool = false) -> LogEnvelope? {
         var offset = span.start
         while span.byte(at: offset).isASCIIUpper { offset += 1 }
         let level = span.slice(from: span.start, to: offset)
         guard (1...16).contains(level.count) else { return nil }
+        if relevantOnly && !LogEnvelope.isSecurityRelevantAsteriskLevel(level) { return nil }
         if span.byte(at: offset) == UInt8(ascii: " ") { offset += 1 }
         guard span.byte(at: offset) == UInt8(ascii: "[") else { return nil }
         offset += 1
@@ -85,7 +88,7 @@ enum EnvelopeParser {
 
     // MARK: syslog / journald
 
-    private static func syslog(_ line: TextSpan) -> LogEnvelope? {
+    private static func syslog(_ line: TextSpan, relevantOnly: Bool) -> LogEnvelope? {
         var offset = line.start
         if line.first.isASCIIUpper {
             // Mmm dd hh:mm:ss[.fraction]
@@ -121,9 +124,9 @@ enum EnvelopeParser {
         let rest = line.from(offset + 2)
         if program.equals("asterisk") {
             if rest.first == UInt8(ascii: "["), let close = rest.firstOffset(of: "] ") {
-                return asterisk(rest.from(close + 2), date: rest.slice(from: rest.start + 1, to: close))
+                return asterisk(rest.from(close + 2), date: rest.slice(from: rest.start + 1, to: close), relevantOnly: relevantOnly)
             }
-            return asterisk(rest, date: date)
+            return asterisk(rest, date: date, relevantOnly: relevantOnly)
         }
         if program.equals("kamailio") { return proxy(rest, producer: .kamailio, date: date) }
         if program.equals("opensips") { return proxy(rest, producer: .openSIPS, date: date) }

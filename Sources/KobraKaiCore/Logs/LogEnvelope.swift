@@ -22,11 +22,23 @@ struct LogEnvelope {
     var hasSecurityRelevantLevel: Bool {
         switch producer {
         case .asterisk:
-            return level.equals("NOTICE") || level.equals("WARNING") || level.equals("SECURITY") || level.equals("ERROR")
+            return Self.isSecurityRelevantAsteriskLevel(level)
         case .freeSWITCH:
             return level.equals("WARNING") || level.equals("NOTICE") || level.equals("ERR")
         case .kamailio, .openSIPS:
             return true
+        }
+    }
+
+    /// NOTICE, WARNING, SECURITY, ERROR: the only Asterisk levels a rule is logged at.
+    @inline(__always)
+    static func isSecurityRelevantAsteriskLevel(_ level: TextSpan) -> Bool {
+        switch level.first {
+        case UInt8(ascii: "N"): return level.equals("NOTICE")
+        case UInt8(ascii: "W"): return level.equals("WARNING")
+        case UInt8(ascii: "S"): return level.equals("SECURITY")
+        case UInt8(ascii: "E"): return level.equals("ERROR")
+        default: return false
         }
     }
 }

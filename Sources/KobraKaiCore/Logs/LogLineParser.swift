@@ -23,8 +23,10 @@ public struct LogLineParser: Sendable {
         if packetBytesRemaining > 0 || awaitingEndOfPacket {
             if let verdict = continuePacketDump(span, rawLength: line.count) { return verdict }
         }
-        if span.contains(0x1B) { return parseWithoutColours(span, lineNumber: lineNumber) }
-        return parseClean(span, lineNumber: lineNumber)
+        // The console formatter colours the level and file, so escapes show up in the first bytes; a
+        // relevant line's message is checked again below.
+        if span.prefixContains(0x1B, limit: 64) { return parseWithoutColours(span, lineNumber: lineNumber) }
+        return parseClean(span, lineNumber: lineNumber, coloursStripped: false)
     }
 
     /// Parses one line given as a `String` (tests, AMI-free tools).
@@ -73,12 +75,15 @@ public struct LogLineParser: Sendable {
             offset += 1
         }
         let copy = scratch
-        return copy.withUnsafeBufferPointer { parseClean(TextSpan($0), lineNumber: lineNumber) }
+        return copy.withUnsafeBufferPointer { parseClean(TextSpan($0), lineNumber: lineNumber, coloursStripped: true) }
     }
 
-    private mutating func parseClean(_ span: TextSpan, lineNumber: Int?) -> LineParseResult {
+    private mutating func parseClean(_ span: TextSpan, lineNumber: Int?, coloursStripped: Bool) -> LineParseResult {
         if span.first == UInt8(ascii: "{") { return parseJSON(span, lineNumber: lineNumber) }
-        guard let envelope = EnvelopeParser.parse(span), envelope.hasSecurityRelevantLevel else { return .noMatch }
+        guard let envelope = EnvelopeParser.parse(span, relevantOnly: true), envelope.hasSecurityRelevantLevel else {
+            return .noMatch
+        }
+        if !coloursStripped && envelope.message.contains(0x1B) { return parseWithoutColours(span, lineNumber: lineNumber) }
         let outcome = MessageDispatcher.dispatch(envelope, context: context)
         if let dumped = outcome.dumpedPacketBytes, dumped > 0 {
             // PJ_LOG_MAX_SIZE (4000) caps what pjproject can print after the header.

@@ -57,6 +57,12 @@ struct TextSpan {
         return true
     }
 
+    /// Whether the span is exactly `literal` (the hot-path comparison for levels and file names).
+    @inline(__always)
+    func equals(_ literal: StaticString) -> Bool {
+        count == literal.utf8CodeUnitCount && matches(literal, at: start)
+    }
+
     func hasPrefix(_ literal: StaticString) -> Bool { matches(literal, at: start) }
     func hasSuffix(_ literal: StaticString) -> Bool { matches(literal, at: end - literal.utf8CodeUnitCount) }
 
@@ -106,6 +112,26 @@ struct TextSpan {
     }
 
     func contains(_ byte: UInt8) -> Bool { firstOffset(of: byte) != nil }
+
+    /// Whether any of the first `limit` bytes is `byte`, eight bytes at a time: the per-line colour-code
+    /// probe runs on every line of a log, so it avoids a byte loop.
+    func prefixContains(_ byte: UInt8, limit: Int) -> Bool {
+        let length = min(count, limit)
+        guard let base = bytes.baseAddress else { return false }
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        var offset = 0
+        while offset + 8 <= length {
+            let word = UnsafeRawPointer(base + start + offset).loadUnaligned(as: UInt64.self) ^ pattern
+            // A zero byte in `word` marks a match (the classic "has zero byte" test).
+            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+            offset += 8
+        }
+        while offset < length {
+            if bytes[start + offset] == byte { return true }
+            offset += 1
+        }
+        return false
+    }
 
     /// How many times `literal` occurs (non-overlapping), stopping early at `limit`.
     func occurrences(of literal: StaticString, limit: Int = 2) -> Int {

@@ -19,24 +19,32 @@ public enum SecurityEventKind: String, CaseIterable, Sendable {
 
     /// Finds the kind whose name is exactly `name`.
     init?(name: TextSpan) {
-        guard let kind = Self.allCases.first(where: { name.equals($0.rawValue) }) else { return nil }
-        self = kind
+        for entry in Self.names where name.count == entry.bytes.count {
+            if entry.bytes.withUnsafeBufferPointer({ name.equals(TextSpan($0)) }) {
+                self = entry.kind
+                return
+            }
+        }
+        return nil
     }
 
+    private static let names: [(bytes: [UInt8], kind: SecurityEventKind)] = allCases.map { (Array($0.rawValue.utf8), $0) }
+    private static let rules: [SecurityEventKind: DetectionRule] = Dictionary(
+        uniqueKeysWithValues: RuleCatalogue.securityEvents.map { ($0.kind, $0.rule) })
+
     /// The catalogue rule reported for this event type.
-    public var rule: DetectionRule {
-        RuleCatalogue.securityEvents.first { $0.kind == self }!.rule
-    }
+    public var rule: DetectionRule { Self.rules[self]! }
 }
 
 extension TextSpan {
-    /// Whether the span's bytes are exactly `text`'s UTF-8.
-    func equals(_ text: String) -> Bool {
-        var offset = start
-        for byte in text.utf8 {
-            guard offset < end, bytes[offset] == byte else { return false }
+    /// Whether two spans hold the same bytes.
+    func equals(_ other: TextSpan) -> Bool {
+        guard count == other.count else { return false }
+        var offset = 0
+        while offset < count {
+            if bytes[start + offset] != other.bytes[other.start + offset] { return false }
             offset += 1
         }
-        return offset == end
+        return true
     }
 }

@@ -19,6 +19,12 @@ struct OutputBuffer {
         if bytes.count >= 1 << 16 { flush() }
     }
 
+    /// Lets a writer append bytes directly; flushes when the buffer has grown large.
+    mutating func withBytes(_ body: (inout [UInt8]) -> Void) {
+        body(&bytes)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         bytes.withUnsafeBytes { raw in
             var offset = 0

@@ -14,7 +14,19 @@ struct ScanSummary {
     var linesRead = 0
     var events = 0
     var eventsByRule: [String: Int] = [:]
-    var eventsByAddress: [IPAddress: (count: Int, attacks: Int, rules: Set<String>)] = [:]
+    struct AddressTally {
+        var count = 0
+        var attacks = 0
+        var rules: Set<String> = []
+
+        mutating func record(_ event: SecurityEvent) {
+            count += 1
+            if event.severity > .informational { attacks += 1 }
+            rules.insert(event.rule)
+        }
+    }
+
+    var eventsByAddress: [IPAddress: AddressTally] = [:]
     var injections: [Notice] = []
     var injectionCount = 0
     var malformed: [Notice] = []
@@ -23,11 +35,8 @@ struct ScanSummary {
     mutating func record(_ event: SecurityEvent) {
         events += 1
         eventsByRule[event.rule, default: 0] += 1
-        var entry = eventsByAddress[event.address] ?? (0, 0, [])
-        entry.count += 1
-        if event.severity > .informational { entry.attacks += 1 }
-        entry.rules.insert(event.rule)
-        eventsByAddress[event.address] = entry
+        // Mutated in place: copying the tally out and back would copy its rule set on every event.
+        eventsByAddress[event.address, default: AddressTally()].record(event)
     }
 
     mutating func recordInjection(file: String, line: Int, reason: String) {

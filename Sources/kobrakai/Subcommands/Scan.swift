@@ -49,9 +49,10 @@ extension KobraKai {
             var output = OutputBuffer(descriptor: 1)
             var failure: Int32?
             for path in files {
+                let writer = EventJSONWriter(file: path)
                 do {
                     try scanner.scan(path: path, summary: &summary) { event in
-                        if json { output.append(Self.jsonLine(event, file: path)) }
+                        if json { output.withBytes { writer.append(event, to: &$0) } }
                     }
                 } catch {
                     output.flush()
@@ -72,14 +73,6 @@ extension KobraKai {
                 print(summary.report(topAddresses: top), terminator: "")
             }
             if let failure { throw ExitCode(failure) }
-        }
-
-        static func jsonLine(_ event: SecurityEvent, file: String) -> String {
-            let time = event.time.map { "\"\($0.iso8601)\"" } ?? "null"
-            let account = event.account.map(JSONText.quoted) ?? "null"
-            return "{\"file\":\(JSONText.quoted(file)),\"line\":\(event.line ?? 0),\"time\":\(time),"
-                + "\"ip\":\"\(event.address)\",\"rule\":\"\(event.rule)\",\"severity\":\"\(event.severity.rawValue)\","
-                + "\"service\":\"\(event.service.rawValue)\",\"account\":\(account)}\n"
         }
     }
 }
