@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench install clean
+.PHONY: all build release deps test demo bench bench-scan install clean
 
 all: build
 
@@ -26,6 +26,10 @@ test: deps
 demo: deps
 	$(SWIFT) build
 	scripts/demo.sh
+
+# kobrakai scan vs fail2ban-regex on a generated 1,000,000-line log (LINES=… to change).
+bench-scan: deps
+	scripts/bench-scan.sh
 
 clean:
 	rm -rf .build

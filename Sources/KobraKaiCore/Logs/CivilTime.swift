@@ -49,15 +49,19 @@ enum CivilTime {
             days -= 1
         }
         let date = civilFromDays(Int(days))
+        func two(_ value: Int) {
+            buffer.append(UInt8(0x30 + value / 10 % 10))
+            buffer.append(UInt8(0x30 + value % 10))
+        }
         func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var remaining = max(0, value)
-            while divisor > 0 {
-                buffer.append(UInt8(0x30 + (remaining / divisor) % 10))
-                remaining %= divisor
-                divisor /= 10
+            if width == 2 { return two(value) }
+            if width == 3 {
+                buffer.append(UInt8(0x30 + value / 100 % 10))
+                return two(value % 100)
             }
+            let year = max(0, min(value, 9999))
+            two(year / 100)
+            two(year % 100)
         }
         digits(date.year, 4)
         buffer.append(UInt8(ascii: "-"))

@@ -15,7 +15,9 @@ enum EnvelopeParser {
     static func parse(_ line: TextSpan, relevantOnly: Bool = false) -> LogEnvelope? {
         let first = line.first
         if first == UInt8(ascii: "[") {
-            guard let close = line.firstOffset(of: "] ") else { return nil }
+            guard let close = line.firstOffset(of: UInt8(ascii: "]")), line.byte(at: close + 1) == UInt8(ascii: " ") else {
+                return nil
+            }
             return asterisk(line.from(close + 2), date: line.slice(from: line.start + 1, to: close), relevantOnly: relevantOnly)
         }
         if first.isASCIIUpper {

@@ -8,15 +8,6 @@ import KobraKaiCore
 /// hundreds of thousands of events, so nothing here builds intermediate strings on the common path.
 struct EventJSONWriter {
     private let filePrefix: [UInt8]
-    // Fixed fragments as byte arrays: appending a string literal's UTF-8 view goes byte by byte.
-    private static let timeKey: [UInt8] = Array(",\"time\":".utf8)
-    private static let nullText: [UInt8] = Array("null".utf8)
-    private static let ipKey: [UInt8] = Array(",\"ip\":\"".utf8)
-    private static let ruleKey: [UInt8] = Array("\",\"rule\":\"".utf8)
-    private static let severityKey: [UInt8] = Array("\",\"severity\":\"".utf8)
-    private static let serviceKey: [UInt8] = Array("\",\"service\":\"".utf8)
-    private static let accountKey: [UInt8] = Array("\",\"account\":".utf8)
-    private static let objectEnd: [UInt8] = Array("}\n".utf8)
 
     init(file: String) {
         filePrefix = Array(("{\"file\":" + JSONText.quoted(file) + ",\"line\":").utf8)
@@ -25,15 +16,15 @@ struct EventJSONWriter {
     func append(_ event: SecurityEvent, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: filePrefix)
         appendDecimal(event.line ?? 0, to: &buffer)
-        buffer.append(contentsOf: Self.timeKey)
+        appendLiteral(",\"time\":", to: &buffer)
         if let time = event.time {
             buffer.append(UInt8(ascii: "\""))
             time.appendISO8601(to: &buffer)
             buffer.append(UInt8(ascii: "\""))
         } else {
-            buffer.append(contentsOf: Self.nullText)
+            appendLiteral("null", to: &buffer)
         }
-        buffer.append(contentsOf: Self.ipKey)
+        appendLiteral(",\"ip\":\"", to: &buffer)
         switch event.address {
         case .v4(let address):
             let raw = address.rawValue
@@ -44,13 +35,13 @@ struct EventJSONWriter {
         case .v6:
             buffer.append(contentsOf: event.address.description.utf8)
         }
-        buffer.append(contentsOf: Self.ruleKey)
+        appendLiteral("\",\"rule\":\"", to: &buffer)
         appendUTF8(event.rule, to: &buffer)
-        buffer.append(contentsOf: Self.severityKey)
+        appendLiteral("\",\"severity\":\"", to: &buffer)
         appendUTF8(event.severity.rawValue, to: &buffer)
-        buffer.append(contentsOf: Self.serviceKey)
+        appendLiteral("\",\"service\":\"", to: &buffer)
         appendUTF8(event.service.rawValue, to: &buffer)
-        buffer.append(contentsOf: Self.accountKey)
+        appendLiteral("\",\"account\":", to: &buffer)
         if let account = event.account {
             if account.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F && $0 < 0x80 }) {
                 buffer.append(UInt8(ascii: "\""))
@@ -60,9 +51,14 @@ struct EventJSONWriter {
                 buffer.append(contentsOf: JSONText.quoted(account).utf8)
             }
         } else {
-            buffer.append(contentsOf: Self.nullText)
+            appendLiteral("null", to: &buffer)
         }
-        buffer.append(contentsOf: Self.objectEnd)
+        appendLiteral("}\n", to: &buffer)
+    }
+
+    /// Appends a literal's bytes straight from the binary: no array, no reference counting.
+    private func appendLiteral(_ literal: StaticString, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Appends a native string's bytes in one copy.

@@ -34,12 +34,18 @@ enum SecurityLogMessage {
             cursor = valueEnd + 1
         }
         let left = leftReading(message, from: cursor)
-        let right = rightReading(message, from: cursor)
+        let right: SourceAddress?
+        if let left, message.lastOffset(of: ",RemoteAddress=\"") == left.marker {
+            // Only one RemoteAddress key: both readings are that key; the tail after it must still be clean.
+            right = isCleanTail(message.from(left.valueEnd + 1)) ? left.source : nil
+        } else {
+            right = rightReading(message, from: cursor)
+        }
         switch (left, right) {
         case (nil, nil):
             return .malformed("security event without a valid RemoteAddress")
-        case (let left?, let right?) where left == right:
-            return .hit(RuleHit(kind.rule, left, account: account(in: message, from: cursor), service: service, time: eventTime))
+        case (let left?, let right?) where left.source == right:
+            return .hit(RuleHit(kind.rule, left.source, account: account(in: message, from: cursor), service: service, time: eventTime))
         default:
             return .injection("security event: RemoteAddress readings disagree (forged field in an unescaped value)")
         }
@@ -51,10 +57,12 @@ enum SecurityLogMessage {
         return message.slice(from: start, to: close)
     }
 
-    private static func leftReading(_ message: TextSpan, from: Int) -> SourceAddress? {
+    private static func leftReading(_ message: TextSpan, from: Int) -> (source: SourceAddress, marker: Int, valueEnd: Int)? {
         var offset = from
         while let marker = message.firstOffset(of: ",RemoteAddress=\"", from: offset) {
-            if let text = value(after: marker, in: message), let source = SecurityAddress.parse(text) { return source }
+            if let text = value(after: marker, in: message), let source = SecurityAddress.parse(text) {
+                return (source, marker, text.end)
+            }
             offset = marker + 1
         }
         return nil
