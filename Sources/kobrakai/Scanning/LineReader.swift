@@ -42,6 +42,8 @@ struct LineReader {
                 let newline = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 if skippingOverlong {
                     skippingOverlong = false
+                } else if newline - lineStart > maximumLineLength {
+                    body(.overlong)
                 } else {
                     body(.text(UnsafeBufferPointer(start: buffer + lineStart, count: newline - lineStart)))
                 }
@@ -59,7 +61,7 @@ struct LineReader {
             }
         }
         if filled > 0 && !skippingOverlong {
-            body(.text(UnsafeBufferPointer(start: buffer, count: filled)))
+            body(filled > maximumLineLength ? .overlong : .text(UnsafeBufferPointer(start: buffer, count: filled)))
         }
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import KobraKaiCore
+import Testing
+
+@Suite("kobrakai scan (real binary)", .serialized)
+struct ScanCommandTests {
+    static let sample = """
+        [2024-05-01 10:11:12] NOTICE[2211] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '"1001" <sip:1001@203.0.113.10>' failed for '198.51.100.7:5071' (callid: 1) - No matching endpoint found
+        [2024-05-01 10:11:12] VERBOSE[2211] pbx.c: nothing to see
+        NOTICE[3400] manager.c: 198.51.100.8 failed to authenticate as 'ad"min'
+        [2024-05-01 10:11:12] NOTICE[2211] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:100@pbx>' failed for '198.51.100.7:5071' (callid: x) - No matching endpoint found' failed for '203.0.113.99:5060' (callid: y) - No matching endpoint found
+        [2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.300 failed to authenticate as 'admin'
+        [2024-05-01 10:16:05] SECURITY[2212] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2024-05-01T10:16:05.001+0000",Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="101",SessionID="abc",LocalAddress="IPV4/UDP/192.0.2.1/5060",RemoteAddress="IPV4/UDP/192.0.2.20/5060",UsingPassword="1"
+
+        """
+
+    static func jsonObjects(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test("--json prints one object per event with every key; the summary goes to stderr")
+    func jsonOutput() throws {
+        let path = try ScanCommandRunner.temporaryLog(Self.sample)
+        let outcome = try ScanCommandRunner.run(["scan", "--json", path])
+        #expect(outcome.status == 0)
+        let events = try Self.jsonObjects(outcome.standardOutput)
+        #expect(events.count == 3)
+        let first = try #require(events.first)
+        #expect(Set(first.keys) == ["file", "line", "time", "ip", "rule", "severity", "service", "account"])
+        #expect(first["file"] as? String == path)
+        #expect(first["line"] as? Int == 1)
+        #expect(first["ip"] as? String == "198.51.100.7")
+        #expect(first["rule"] as? String == "pjsip.request.no-endpoint")
+        #expect(first["severity"] as? String == "medium")
+        #expect(first["service"] as? String == "PJSIP")
+        #expect(first["account"] as? String == "1001")
+        #expect((first["time"] as? String)?.hasSuffix("Z") == true)
+        let second = events[1]
+        #expect(second["line"] as? Int == 3)
+        #expect(second["time"] is NSNull, "a line without a date has a null time")
+        #expect(second["account"] as? String == "ad\"min", "attacker text is escaped, not trusted")
+        #expect(events[2]["severity"] as? String == "informational")
+        #expect(events[2]["time"] as? String == "2024-05-01T10:16:05.001Z")
+        #expect(outcome.standardError.contains("lines read: 6"))
+        #expect(outcome.standardError.contains("injection warnings: 1"))
+        #expect(outcome.standardError.contains("\(path):4:"))
+        #expect(outcome.standardError.contains("malformed lines: 1"))
+        #expect(outcome.standardError.contains("\(path):5:"))
+        #expect(!outcome.standardOutput.contains("203.0.113.99"))
+    }
+
+    @Test("without --json a readable report goes to stdout")
+    func textReport() throws {
+        let path = try ScanCommandRunner.temporaryLog(Self.sample)
+        let outcome = try ScanCommandRunner.run(["scan", path])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput.contains("lines read: 6"))
+        #expect(outcome.standardOutput.contains("pjsip.request.no-endpoint"))
+        #expect(outcome.standardOutput.contains("198.51.100.7"))
+    }
+
+    @Test("'-' reads standard input; several files keep their own line numbers")
+    func standardInputAndFiles() throws {
+        let path = try ScanCommandRunner.temporaryLog(Self.sample)
+        let outcome = try ScanCommandRunner.run(["scan", "--json", path, "-"], standardInput: Data(Self.sample.utf8))
+        #expect(outcome.status == 0)
+        let events = try Self.jsonObjects(outcome.standardOutput)
+        #expect(events.count == 6)
+        #expect(events[3]["file"] as? String == "-")
+        #expect(events[3]["line"] as? Int == 1)
+        #expect(outcome.standardError.contains("lines read: 12"))
+    }
+
+    @Test("CRLF endings, a missing final newline and an overlong line keep the line count right")
+    func awkwardInput() throws {
+        let longLine = String(repeating: "x", count: (1 << 20) + 10)
+        let text = "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'a'\r\n"
+            + longLine + "\n"
+            + "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.9 failed to authenticate as 'b'"
+        let path = try ScanCommandRunner.temporaryLog(text)
+        let outcome = try ScanCommandRunner.run(["scan", "--json", path])
+        #expect(outcome.status == 0)
+        let events = try Self.jsonObjects(outcome.standardOutput)
+        #expect(events.map { $0["line"] as? Int } == [1, 3])
+        #expect(events.map { $0["ip"] as? String } == ["198.51.100.7", "198.51.100.9"])
+        #expect(outcome.standardError.contains("lines read: 3"))
+        #expect(outcome.standardError.contains("\(path):2: line longer than 1 MiB"))
+    }
+
+    @Test("a missing file is reported with exit 66 and the other files are still scanned")
+    func missingFile() throws {
+        let path = try ScanCommandRunner.temporaryLog(Self.sample)
+        let outcome = try ScanCommandRunner.run(["scan", "--json", "/nonexistent/kobrakai.log", path])
+        #expect(outcome.status == 66)
+        #expect(outcome.standardError.contains("cannot open /nonexistent/kobrakai.log"))
+        #expect(try Self.jsonObjects(outcome.standardOutput).count == 3)
+    }
+
+    @Test("usage errors exit 64", arguments: [["scan"], ["scan", "--decisions", "x.log"], ["scan", "--config", "k.json", "x.log"], ["scan", "-", "-"]])
+    func usageErrors(_ arguments: [String]) throws {
+        let outcome = try ScanCommandRunner.run(arguments)
+        #expect(outcome.status == 64, "\(arguments): \(outcome.standardError)")
+        #expect(!outcome.standardError.isEmpty)
+    }
+
+    @Test("kobrakai rules lists the whole catalogue")
+    func rules() throws {
+        let outcome = try ScanCommandRunner.run(["rules", "--json"])
+        #expect(outcome.status == 0)
+        let rules = try Self.jsonObjects(outcome.standardOutput)
+        #expect(rules.map { $0["id"] as? String } == RuleCatalogue.all.map(\.id))
+    }
+}
