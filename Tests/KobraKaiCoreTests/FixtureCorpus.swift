@@ -35,7 +35,7 @@ struct FixtureCorpus {
                 pending = parseExpectation(line.dropFirst(9).trimmingCharacters(in: .whitespaces))
                 continue
             }
-            if line.hasPrefix("#") || (line.isEmpty && pending == nil) { continue }
+            if line.hasPrefix("#") { continue }
             samples.append(Sample(
                 file: url.lastPathComponent, lineNumber: index + 1, line: String(line), expectation: pending ?? .none))
             pending = nil

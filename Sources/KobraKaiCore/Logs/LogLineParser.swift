@@ -2,14 +2,12 @@ import KobraKaiAddress
 
 /// Turns log lines, one at a time and in order, into `LineParseResult`s.
 ///
-/// It is a value with a little state: after a pjproject ≤ 2.13 `Error processing N bytes packet … :` line
-/// the next N bytes are the attacker's raw packet, written on unprefixed lines. Those lines never produce
-/// events, and one that carries a complete log envelope is reported as an injection attempt (§6.4 (5)).
+/// It is a value with a little state: raw SIP packets that Asterisk dumps into the log on unprefixed lines
+/// (see `PacketDumpTracker`) never produce events, and a dumped line that carries a complete log envelope
+/// is reported as an injection attempt (§6.4 (5)).
 public struct LogLineParser: Sendable {
     public var context: TimeContext
-    /// Bytes of raw packet still expected on the following lines.
-    private var packetBytesRemaining = 0
-    private var awaitingEndOfPacket = false
+    private var packetDump = PacketDumpTracker()
     private var scratch: [UInt8] = []
 
     public init(context: TimeContext) {
@@ -20,9 +18,8 @@ public struct LogLineParser: Sendable {
     public mutating func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int? = nil) -> LineParseResult {
         var span = TextSpan(line)
         if span.last == 0x0D { span = span.dropping(last: 1) }
-        if packetBytesRemaining > 0 || awaitingEndOfPacket {
-            if let verdict = continuePacketDump(span, rawLength: line.count) { return verdict }
-        }
+        if packetDump.isActive, let verdict = packetDump.consume(span, rawLength: line.count) { return verdict }
+        if packetDump.startIfDumpHeader(span) { return .noMatch }
         // The console formatter colours the level and file, so escapes show up in the first bytes; a
         // relevant line's message is checked again below.
         if span.prefixContains(0x1B, limit: 64) { return parseWithoutColours(span, lineNumber: lineNumber) }
@@ -33,28 +30,6 @@ public struct LogLineParser: Sendable {
     public mutating func parse(_ line: String, lineNumber: Int? = nil) -> LineParseResult {
         var copy = line
         return copy.withUTF8 { parse($0, lineNumber: lineNumber) }
-    }
-
-    // MARK: Packet dumps
-
-    private mutating func continuePacketDump(_ span: TextSpan, rawLength: Int) -> LineParseResult? {
-        if packetBytesRemaining > 0 {
-            packetBytesRemaining -= rawLength + 1
-            if packetBytesRemaining <= 0 {
-                packetBytesRemaining = 0
-                awaitingEndOfPacket = true
-            }
-            if EnvelopeParser.parse(span) != nil {
-                return .injectionSuspected("log line inside a raw SIP packet dump")
-            }
-            return .noMatch
-        }
-        awaitingEndOfPacket = false
-        if span.equals("-- end of packet.") || span.isEmpty {
-            awaitingEndOfPacket = !span.isEmpty ? false : true
-            return .noMatch
-        }
-        return nil
     }
 
     // MARK: Envelope and dispatch
@@ -85,9 +60,9 @@ public struct LogLineParser: Sendable {
         }
         if !coloursStripped && envelope.message.contains(0x1B) { return parseWithoutColours(span, lineNumber: lineNumber) }
         let outcome = MessageDispatcher.dispatch(envelope, context: context)
-        if let dumped = outcome.dumpedPacketBytes, dumped > 0 {
+        if let dumped = outcome.dumpedPacketBytes {
             // PJ_LOG_MAX_SIZE (4000) caps what pjproject can print after the header.
-            packetBytesRemaining = min(dumped, 4000)
+            packetDump.startSized(bytes: min(dumped, 4000))
         }
         return result(outcome.match, envelope: envelope, lineNumber: lineNumber)
     }
