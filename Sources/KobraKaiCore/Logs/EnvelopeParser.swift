@@ -39,6 +39,7 @@ enum EnvelopeParser {
 
     // MARK: Asterisk
 
+    @inline(__always)
     static func asterisk(_ span: TextSpan, date: TextSpan?, relevantOnly: Bool = false) -> LogEnvelope? {
         var offset = span.start
         while span.byte(at: offset).isASCIIUpper { offset += 1 }

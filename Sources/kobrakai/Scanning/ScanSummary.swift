@@ -17,12 +17,14 @@ struct ScanSummary {
     struct AddressTally {
         var count = 0
         var attacks = 0
-        var rules: Set<String> = []
+        /// Distinct rules, in first-seen order. An address hits a handful of rules, and ids of the same
+        /// rule share storage, so a linear search beats hashing the id for every event.
+        var rules: [String] = []
 
         mutating func record(_ event: SecurityEvent) {
             count += 1
             if event.severity > .informational { attacks += 1 }
-            rules.insert(event.rule)
+            if !rules.contains(event.rule) { rules.append(event.rule) }
         }
     }
 
