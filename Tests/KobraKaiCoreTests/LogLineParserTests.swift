@@ -124,9 +124,8 @@ struct LogLineParserTests {
         #expect(Timestamp(millisecondsSinceEpoch: 0).iso8601 == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp(millisecondsSinceEpoch: -1).iso8601 == "1969-12-31T23:59:59.999Z")
         #expect(Timestamp(millisecondsSinceEpoch: 951_782_400_123).iso8601 == "2000-02-29T00:00:00.123Z")
-        var bytes: [UInt8] = []
-        Timestamp(millisecondsSinceEpoch: 1_714_558_272_500).appendISO8601(to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == "2024-05-01T10:11:12.500Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 1_714_558_272_500).utcComponents == Timestamp.UTCComponents(
+            year: 2024, month: 5, day: 1, hour: 10, minute: 11, second: 12, millisecond: 500))
     }
 
     @Test("an old-pjproject dump swallows the announced packet size, then lines count again")
@@ -148,5 +147,19 @@ struct LogLineParserTests {
             return
         }
         #expect(event.address == IPAddress("198.51.100.7"))
+    }
+}
+
+@Suite("Security event names")
+struct SecurityEventNameTests {
+    @Test("every event type is recognised by its exact name in a log line", arguments: SecurityEventKind.allCases)
+    func names(_ kind: SecurityEventKind) {
+        var parser = LogLineParser(context: TimeContext(year: 2024))
+        let line = "[2024-05-01 10:16:05] SECURITY[2212] res_security_log.c: SecurityEvent=\"\(kind.rawValue)\",EventTV=\"2024-05-01T10:16:05.001+0000\",Severity=\"Error\",Service=\"SIP\",EventVersion=\"1\",AccountID=\"1\",SessionID=\"2\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.7/5060\""
+        guard case .event(let event) = parser.parse(line) else {
+            Issue.record("\(kind) not recognised")
+            return
+        }
+        #expect(event.rule == kind.rule.id)
     }
 }

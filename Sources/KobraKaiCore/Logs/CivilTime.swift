@@ -33,8 +33,8 @@ enum CivilTime {
         return Timestamp(millisecondsSinceEpoch: seconds * 1000 + Int64(millisecond))
     }
 
-    /// Appends `2024-05-01T10:11:12.345Z` as bytes (no intermediate strings: scan output is hot).
-    static func appendISO8601(_ timestamp: Timestamp, to buffer: inout [UInt8]) {
+    /// The UTC calendar fields of `timestamp`.
+    static func components(_ timestamp: Timestamp) -> Timestamp.UTCComponents {
         let milliseconds = timestamp.millisecondsSinceEpoch
         var seconds = milliseconds / 1000
         var fraction = milliseconds % 1000
@@ -49,66 +49,47 @@ enum CivilTime {
             days -= 1
         }
         let date = civilFromDays(Int(days))
-        func two(_ value: Int) {
-            buffer.append(UInt8(0x30 + value / 10 % 10))
-            buffer.append(UInt8(0x30 + value % 10))
-        }
-        func digits(_ value: Int, _ width: Int) {
-            if width == 2 { return two(value) }
-            if width == 3 {
-                buffer.append(UInt8(0x30 + value / 100 % 10))
-                return two(value % 100)
-            }
-            let year = max(0, min(value, 9999))
-            two(year / 100)
-            two(year % 100)
-        }
-        digits(date.year, 4)
-        buffer.append(UInt8(ascii: "-"))
-        digits(date.month, 2)
-        buffer.append(UInt8(ascii: "-"))
-        digits(date.day, 2)
-        buffer.append(UInt8(ascii: "T"))
-        digits(Int(secondOfDay / 3600), 2)
-        buffer.append(UInt8(ascii: ":"))
-        digits(Int(secondOfDay % 3600 / 60), 2)
-        buffer.append(UInt8(ascii: ":"))
-        digits(Int(secondOfDay % 60), 2)
-        buffer.append(UInt8(ascii: "."))
-        digits(Int(fraction), 3)
-        buffer.append(UInt8(ascii: "Z"))
+        return Timestamp.UTCComponents(
+            year: date.year, month: date.month, day: date.day, hour: Int(secondOfDay / 3600),
+            minute: Int(secondOfDay % 3600 / 60), second: Int(secondOfDay % 60), millisecond: Int(fraction))
     }
 
     /// `2024-05-01T10:11:12.345Z`: the UTC ISO 8601 text `kobrakai scan --json` prints.
     static func iso8601(_ timestamp: Timestamp) -> String {
-        let milliseconds = timestamp.millisecondsSinceEpoch
-        var seconds = milliseconds / 1000
-        var fraction = milliseconds % 1000
-        if fraction < 0 {
-            fraction += 1000
-            seconds -= 1
-        }
-        var days = seconds / 86_400
-        var secondOfDay = seconds % 86_400
-        if secondOfDay < 0 {
-            secondOfDay += 86_400
-            days -= 1
-        }
-        let date = civilFromDays(Int(days))
+        let fields = components(timestamp)
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
-            + "\(pad(Int(secondOfDay / 3600), 2)):\(pad(Int(secondOfDay % 3600 / 60), 2)):"
-            + "\(pad(Int(secondOfDay % 60), 2)).\(pad(Int(fraction), 3))Z"
+        return "\(pad(fields.year, 4))-\(pad(fields.month, 2))-\(pad(fields.day, 2))T"
+            + "\(pad(fields.hour, 2)):\(pad(fields.minute, 2)):\(pad(fields.second, 2)).\(pad(fields.millisecond, 3))Z"
     }
 }
 
 extension Timestamp {
+    /// A timestamp's calendar fields in UTC, for writers that format dates themselves.
+    public struct UTCComponents: Hashable, Sendable {
+        public var year: Int
+        public var month: Int
+        public var day: Int
+        public var hour: Int
+        public var minute: Int
+        public var second: Int
+        public var millisecond: Int
+
+        public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+            self.year = year
+            self.month = month
+            self.day = day
+            self.hour = hour
+            self.minute = minute
+            self.second = second
+            self.millisecond = millisecond
+        }
+    }
+
     /// The UTC ISO 8601 form with milliseconds, e.g. `2024-05-01T10:11:12.345Z`.
     public var iso8601: String { CivilTime.iso8601(self) }
 
-    /// Appends the `iso8601` text to a byte buffer without building a `String`.
-    public func appendISO8601(to buffer: inout [UInt8]) { CivilTime.appendISO8601(self, to: &buffer) }
+    public var utcComponents: UTCComponents { CivilTime.components(self) }
 }

@@ -173,19 +173,3 @@ struct JSONLogRecord {
         }
     }
 }
-
-extension TextSpan {
-    /// The hexadecimal value of exactly four hex digits.
-    var hexValue: UInt32? {
-        guard count == 4 else { return nil }
-        var value: UInt32 = 0
-        var offset = start
-        while offset < end {
-            let byte = bytes[offset]
-            guard byte.isASCIIHexDigit else { return nil }
-            value = value << 4 + UInt32(byte.isASCIIDigit ? byte - 0x30 : (byte | 0x20) - 0x61 + 10)
-            offset += 1
-        }
-        return value
-    }
-}

@@ -71,10 +71,12 @@ struct TextSpan {
         let length = literal.utf8CodeUnitCount
         guard length > 0 else { return from ?? start }
         let lead = literal.utf8Start[0]
+        let tail = literal.utf8Start[length - 1]
         var offset = max(from ?? start, start)
         let limit = end - length
+        // Checking the last byte too skips most false starts (',' and '"' are everywhere in these lines).
         while offset <= limit {
-            if bytes[offset] == lead && matches(literal, at: offset) { return offset }
+            if bytes[offset] == lead && bytes[offset + length - 1] == tail && matches(literal, at: offset) { return offset }
             offset += 1
         }
         return nil
@@ -85,9 +87,10 @@ struct TextSpan {
         let length = literal.utf8CodeUnitCount
         guard length > 0 else { return nil }
         let lead = literal.utf8Start[0]
+        let tail = literal.utf8Start[length - 1]
         var offset = min((before ?? end) - 1, end - length)
         while offset >= start {
-            if bytes[offset] == lead && matches(literal, at: offset) { return offset }
+            if bytes[offset] == lead && bytes[offset + length - 1] == tail && matches(literal, at: offset) { return offset }
             offset -= 1
         }
         return nil

@@ -19,32 +19,26 @@ public enum SecurityEventKind: String, CaseIterable, Sendable {
 
     /// Finds the kind whose name is exactly `name`.
     init?(name: TextSpan) {
-        for entry in Self.names where name.count == entry.bytes.count {
-            if entry.bytes.withUnsafeBufferPointer({ name.equals(TextSpan($0)) }) {
-                self = entry.kind
-                return
-            }
+        for entry in Self.names where name.equals(entry.name) {
+            self = entry.kind
+            return
         }
         return nil
     }
 
-    private static let names: [(bytes: [UInt8], kind: SecurityEventKind)] = allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// The names as static strings: compared without building or retaining anything on the hot path.
+    private static let names: [(name: StaticString, kind: SecurityEventKind)] = [
+        ("FailedACL", .failedACL), ("InvalidAccountID", .invalidAccountID), ("SessionLimit", .sessionLimit),
+        ("MemoryLimit", .memoryLimit), ("LoadAverageLimit", .loadAverageLimit),
+        ("RequestNotSupported", .requestNotSupported), ("RequestNotAllowed", .requestNotAllowed),
+        ("AuthMethodNotAllowed", .authMethodNotAllowed), ("RequestBadFormat", .requestBadFormat),
+        ("SuccessfulAuth", .successfulAuth), ("UnexpectedAddress", .unexpectedAddress),
+        ("ChallengeResponseFailed", .challengeResponseFailed), ("InvalidPassword", .invalidPassword),
+        ("ChallengeSent", .challengeSent), ("InvalidTransport", .invalidTransport),
+    ]
     private static let rules: [SecurityEventKind: DetectionRule] = Dictionary(
         uniqueKeysWithValues: RuleCatalogue.securityEvents.map { ($0.kind, $0.rule) })
 
     /// The catalogue rule reported for this event type.
     public var rule: DetectionRule { Self.rules[self]! }
-}
-
-extension TextSpan {
-    /// Whether two spans hold the same bytes.
-    func equals(_ other: TextSpan) -> Bool {
-        guard count == other.count else { return false }
-        var offset = 0
-        while offset < count {
-            if bytes[start + offset] != other.bytes[other.start + offset] { return false }
-            offset += 1
-        }
-        return true
-    }
 }

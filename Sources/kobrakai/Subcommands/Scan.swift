@@ -52,7 +52,7 @@ extension KobraKai {
                 let writer = EventJSONWriter(file: path)
                 do {
                     try scanner.scan(path: path, summary: &summary) { event in
-                        if json { output.withBytes { writer.append(event, to: &$0) } }
+                        if json { writer.append(event, to: &output) }
                     }
                 } catch {
                     output.flush()
@@ -78,7 +78,7 @@ extension KobraKai {
 }
 
 func writeStandardError(_ text: String) {
-    var buffer = OutputBuffer(descriptor: 2)
+    var buffer = OutputBuffer(descriptor: 2, capacity: 1 << 16)
     buffer.append(text)
     buffer.flush()
 }
