@@ -6,8 +6,8 @@
 /// line is attacker-shaped input.
 struct TextSpan {
     let bytes: UnsafeBufferPointer<UInt8>
-    var start: Int
-    var end: Int
+    let start: Int
+    let end: Int
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
