@@ -113,3 +113,65 @@ struct ScanCommandTests {
         #expect(rules.map { $0["id"] as? String } == RuleCatalogue.all.map(\.id))
     }
 }
+
+@Suite("kobrakai scan in parallel parts (real binary)", .serialized)
+struct ParallelScanTests {
+    static func filler(_ bytes: Int, from first: Int) -> String {
+        var text = ""
+        var index = first
+        while text.utf8.count < bytes {
+            text += "[2024-05-01 10:00:00] VERBOSE[1] pbx.c: filler line \(index) with some padding text\n"
+            index += 1
+        }
+        return text
+    }
+
+    /// A log whose middle falls inside an old-pjproject packet dump full of forged log lines, so a parser
+    /// part that starts at the middle with a fresh parser would misread them.
+    static func dumpAcrossTheMiddle() -> String {
+        let before = filler(1_600_000, from: 0)
+            + "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'admin'\n"
+        var packet = ""
+        while packet.utf8.count < 3500 {
+            packet += "[2024-05-01 10:11:12] NOTICE[1] manager.c: 203.0.113.99 failed to authenticate as 'x'\n"
+        }
+        let header = "[2024-05-01 10:13:00] ERROR[2199] pjproject: \t sip_transport.c Error processing \(packet.utf8.count) bytes packet from UDP 198.51.100.8:5080 : PJSIP syntax error exception when parsing 'Via' header on line 2 col 1:\n"
+        let dump = packet + "-- end of packet.\n"
+        let middle = before.utf8.count + header.utf8.count + 1000
+        let after = "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.9 failed to authenticate as 'admin'\n"
+            + filler(2 * middle - before.utf8.count - header.utf8.count - dump.utf8.count - 100, from: 100_000)
+        return before + header + dump + after
+    }
+
+    @Test("a dump cut by a part boundary gives the same result as one sequential pass", arguments: [2, 3, 4, 8])
+    func boundaryInsideDump(_ threads: Int) throws {
+        let path = try ScanCommandRunner.temporaryLog(Self.dumpAcrossTheMiddle())
+        let sequential = try ScanCommandRunner.run(["scan", "--json", "--threads", "1", path])
+        let parallel = try ScanCommandRunner.run(["scan", "--json", "--threads", "\(threads)", path])
+        #expect(sequential.status == 0 && parallel.status == 0)
+        #expect(parallel.standardOutput == sequential.standardOutput)
+        #expect(parallel.standardError == sequential.standardError)
+        #expect(!sequential.standardOutput.contains("203.0.113.99"))
+        #expect(sequential.standardOutput.contains("198.51.100.7") && sequential.standardOutput.contains("198.51.100.9"))
+        #expect(sequential.standardOutput.contains("198.51.100.8"), "the dump's own header is an event")
+        #expect(sequential.standardError.contains("injection warnings: 41"), "each forged line of the 41-line packet")
+    }
+
+    @Test("parallel parts keep line numbers and order across a multi-window file")
+    func largeFileOrder() throws {
+        var text = ""
+        for index in 0..<120_000 {
+            text += "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.\(index / 250 % 256).\(index % 250) failed to authenticate as 'u\(index)'\n"
+        }
+        let path = try ScanCommandRunner.temporaryLog(text)
+        let parallel = try ScanCommandRunner.run(["scan", "--json", "--threads", "4", path])
+        #expect(parallel.status == 0)
+        let lines = parallel.standardOutput.split(separator: "\n")
+        #expect(lines.count == 120_000)
+        #expect(lines.first?.contains("\"line\":1,") == true)
+        #expect(lines.last?.contains("\"line\":120000,") == true)
+        #expect(lines.last?.contains("\"account\":\"u119999\"") == true)
+        let sequential = try ScanCommandRunner.run(["scan", "--json", "--threads", "1", path])
+        #expect(parallel.standardOutput == sequential.standardOutput)
+    }
+}

@@ -14,6 +14,13 @@ public struct LogLineParser: Sendable {
         self.context = context
     }
 
+    /// Whether the meaning of the next line depends on lines already parsed (a packet dump is open).
+    ///
+    /// A parser without pending state behaves exactly like a fresh one. That lets a caller parse chunks of
+    /// a file in parallel with fresh parsers and re-parse a chunk only when the parser of the chunk before
+    /// it ended with pending state: the result is then identical to one sequential pass.
+    public var hasPendingState: Bool { packetDump.isActive }
+
     /// Parses one line given as UTF-8 bytes without its line terminator.
     public mutating func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int? = nil) -> LineParseResult {
         var span = TextSpan(line)

@@ -5,10 +5,11 @@ import Darwin
 #endif
 import KobraKaiCore
 
-/// Runs the core's line parser over one input (a path or `-` for stdin), streaming.
+/// Runs the core's line parser over one input (a path or `-` for stdin), streaming, in large windows
+/// parsed on all cores (`ChunkParser`), with results delivered in file order.
 ///
-/// Events reach `onEvent` in file order with their timestamps, which is what the ban policy consumes:
-/// wiring `--decisions` is feeding this callback into the policy.
+/// Events reach `onEvent` in file order with their timestamps and line numbers, which is what the ban
+/// policy consumes: wiring `--decisions` is feeding this callback into the policy.
 struct LogFileScanner {
     enum Failure: Error {
         case cannotOpen(path: String, errno: Int32)
@@ -16,38 +17,58 @@ struct LogFileScanner {
     }
 
     let context: TimeContext
+    var parts = ChunkParser.onlineProcessors
+    var reader = WindowReader()
 
-    func scan(
-        path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void
-    ) throws(Failure) {
+    init(context: TimeContext) {
+        self.context = context
+    }
+
+    func scan(path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void) throws(Failure) {
         let descriptor: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { if descriptor != 0 { close(descriptor) } }
         var parser = LogLineParser(context: context)
-        var lineNumber = 0
+        let chunkParser = ChunkParser(parts: parts, maximumLineLength: reader.maximumLineLength)
+        var linesBefore = 0
         do {
-            try LineReader.forEachLine(descriptor: descriptor) { line in
-                lineNumber += 1
-                switch line {
-                case .overlong:
-                    summary.recordMalformed(file: path, line: lineNumber, reason: "line longer than 1 MiB, skipped")
-                case .text(let bytes):
-                    switch parser.parse(bytes, lineNumber: lineNumber) {
-                    case .noMatch: break
-                    case .event(let event):
-                        summary.record(event)
-                        onEvent(event)
-                    case .injectionSuspected(let reason):
-                        summary.recordInjection(file: path, line: lineNumber, reason: reason)
-                    case .malformed(let reason):
-                        summary.recordMalformed(file: path, line: lineNumber, reason: reason)
+            try reader.forEachWindow(descriptor: descriptor) { window in
+                switch window {
+                case .overlongLine:
+                    linesBefore += 1
+                    summary.recordMalformed(file: path, line: linesBefore, reason: "line longer than 1 MiB, skipped")
+                case .lines(let bytes):
+                    for part in chunkParser.parse(bytes, parser: &parser) {
+                        for outcome in part.outcomes {
+                            deliver(outcome.result, line: linesBefore + outcome.line, path: path, summary: &summary, onEvent: onEvent)
+                        }
+                        linesBefore += part.lineCount
                     }
                 }
             }
         } catch {
-            summary.linesRead += lineNumber
+            summary.linesRead += linesBefore
             throw .readFailed(path: path, errno: error.errno)
         }
-        summary.linesRead += lineNumber
+        summary.linesRead += linesBefore
+    }
+
+    private func deliver(
+        _ result: LineParseResult?, line: Int, path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void
+    ) {
+        switch result {
+        case nil:
+            summary.recordMalformed(file: path, line: line, reason: "line longer than 1 MiB, skipped")
+        case .noMatch?:
+            break
+        case .event(var event)?:
+            event.line = line
+            summary.record(event)
+            onEvent(event)
+        case .injectionSuspected(let reason)?:
+            summary.recordInjection(file: path, line: line, reason: reason)
+        case .malformed(let reason)?:
+            summary.recordMalformed(file: path, line: line, reason: reason)
+        }
     }
 }

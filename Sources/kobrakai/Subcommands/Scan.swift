@@ -30,12 +30,16 @@ extension KobraKai {
         @Option(name: .long, help: "How many top addresses the report lists.")
         var top = 20
 
+        @Option(name: .long, help: ArgumentHelp("Parser threads (default: one per online processor).", visibility: .hidden))
+        var threads: Int?
+
         @Argument(help: "Log files to scan; '-' reads standard input.")
         var files: [String] = []
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("name at least one log file, or '-' for standard input") }
             if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+            if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
         }
 
         func run() throws {
@@ -44,7 +48,8 @@ extension KobraKai {
                 writeStandardError("kobrakai scan: \(flag) is not yet available in this build (the ban policy and configuration are not part of it)\n")
                 throw ExitCode(64)
             }
-            let scanner = LogFileScanner(context: LocalTime.currentContext())
+            var scanner = LogFileScanner(context: LocalTime.currentContext())
+            if let threads { scanner.parts = threads }
             var summary = ScanSummary()
             var output = OutputBuffer(descriptor: 1)
             var failure: Int32?
