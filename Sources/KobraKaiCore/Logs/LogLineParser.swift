@@ -62,9 +62,10 @@ public struct LogLineParser: Sendable {
 
     private mutating func parseClean(_ span: TextSpan, lineNumber: Int?, coloursStripped: Bool) -> LineParseResult {
         if span.first == UInt8(ascii: "{") { return parseJSON(span, lineNumber: lineNumber) }
-        guard let envelope = EnvelopeParser.parse(span, relevantOnly: true), envelope.hasSecurityRelevantLevel else {
-            return .noMatch
-        }
+        // With `relevantOnly` the Asterisk level is already checked; the other producers check here.
+        guard let envelope = EnvelopeParser.parse(span, relevantOnly: true),
+            envelope.producer == .asterisk || envelope.hasSecurityRelevantLevel
+        else { return .noMatch }
         if !coloursStripped && envelope.message.contains(0x1B) { return parseWithoutColours(span, lineNumber: lineNumber) }
         let outcome = MessageDispatcher.dispatch(envelope, context: context)
         if let dumped = outcome.dumpedPacketBytes {

@@ -54,11 +54,13 @@ struct SourceAddress: Equatable {
     /// no zone index); IPv4-mapped IPv6 folds to IPv4 there.
     static func parseHost(_ text: TextSpan) -> IPAddress? {
         guard !text.isEmpty, text.count <= 45 else { return nil }
-        guard text.allSatisfy({ $0.isASCIIHexDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") }) else {
-            return nil
-        }
         if let v4 = IPv4Address.parse(utf8: UnsafeBufferPointer(rebasing: text.bytes[text.start..<text.end])) {
             return .v4(IPv4Address(rawValue: v4))
+        }
+        // Only hex digits, dots and colons can be an IPv6 address; anything else is refused before a
+        // String is built for the shared parser.
+        guard text.allSatisfy({ $0.isASCIIHexDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") }) else {
+            return nil
         }
         return try? IPAddress(parsing: text.string)
     }

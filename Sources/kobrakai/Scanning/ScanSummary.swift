@@ -13,7 +13,9 @@ struct ScanSummary {
 
     var linesRead = 0
     var events = 0
-    var eventsByRule: [String: Int] = [:]
+    /// Per-rule counts in first-seen order. A scan meets a few dozen rules at most, and ids of one rule
+    /// share storage, so a linear search is cheaper than hashing the id for every event.
+    var eventsByRule: [(rule: String, count: Int)] = []
     struct AddressTally {
         var count = 0
         var attacks = 0
@@ -36,7 +38,11 @@ struct ScanSummary {
 
     mutating func record(_ event: SecurityEvent) {
         events += 1
-        eventsByRule[event.rule, default: 0] += 1
+        if let index = eventsByRule.firstIndex(where: { $0.rule == event.rule }) {
+            eventsByRule[index].count += 1
+        } else {
+            eventsByRule.append((event.rule, 1))
+        }
         // Mutated in place: copying the tally out and back would copy its rule set on every event.
         eventsByAddress[event.address, default: AddressTally()].record(event)
     }
@@ -55,7 +61,7 @@ struct ScanSummary {
     func report(topAddresses: Int) -> String {
         var text = "lines read: \(linesRead)\n"
         text += "events: \(events)\n"
-        for (rule, count) in eventsByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+        for (rule, count) in eventsByRule.sorted(by: { $0.count != $1.count ? $0.count > $1.count : $0.rule < $1.rule }) {
             text += "  \(rule.padding(to: 42))\(count)\n"
         }
         let attackers = eventsByAddress.filter { $0.value.attacks > 0 }
