@@ -8,14 +8,33 @@ struct LogEnvelope {
     }
 
     var producer: Producer
+    /// All fields point into this one line (or one scratch buffer); they are kept as 32-bit offsets so the
+    /// envelope stays small: it is built and copied for every line of a log.
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let levelRange: (Int32, Int32)
+    private let fileRange: (Int32, Int32)
+    private let messageRange: (Int32, Int32)
+    private let dateRange: (Int32, Int32)?
+
+    init(producer: Producer, level: TextSpan, file: TextSpan, message: TextSpan, date: TextSpan?) {
+        self.producer = producer
+        bytes = level.bytes
+        levelRange = (Int32(level.start), Int32(level.end))
+        fileRange = (Int32(file.start), Int32(file.end))
+        messageRange = (Int32(message.start), Int32(message.end))
+        dateRange = date.map { (Int32($0.start), Int32($0.end)) }
+    }
+
     /// `NOTICE`, `WARNING`, … (Asterisk, FreeSWITCH) or the syslog level word (Kamailio, OpenSIPS).
-    var level: TextSpan
+    var level: TextSpan { span(levelRange) }
     /// Asterisk: the source file (`chan_sip.c`, `res_pjsip/pjsip_distributor.c`, `Ext. s`); FreeSWITCH:
     /// `sofia_reg.c`; empty for the proxies.
-    var file: TextSpan
-    var message: TextSpan
+    var file: TextSpan { span(fileRange) }
+    var message: TextSpan { span(messageRange) }
     /// The most precise date text on the line: Asterisk's own `[date]` wins over a syslog/journal prefix.
-    var date: TextSpan?
+    var date: TextSpan? { dateRange.map(span) }
+
+    private func span(_ range: (Int32, Int32)) -> TextSpan { TextSpan(bytes, start: Int(range.0), end: Int(range.1)) }
 
     /// Whether the level is one a security rule can be logged at (the hot-path prefilter: it drops every
     /// VERBOSE/DEBUG/DTMF line after reading a dozen bytes).

@@ -85,20 +85,24 @@ public struct LogLineParser: Sendable {
             case .malformed(let reason): return .malformed(reason)
             }
         }
-        // The message keeps only its first line for the rules (the json formatter escaped the rest).
-        return record.message.withUnsafeBufferPointer { message in
-            record.level.withUnsafeBufferPointer { level in
-                record.filename.withUnsafeBufferPointer { file in
-                    record.timestamp.withUnsafeBufferPointer { timestamp in
-                        let envelope = LogEnvelope(
-                            producer: .asterisk, level: TextSpan(level), file: TextSpan(file),
-                            message: TextSpan(message).trimmed, date: TextSpan(timestamp))
-                        guard envelope.hasSecurityRelevantLevel else { return .noMatch }
-                        let outcome = MessageDispatcher.dispatch(envelope, context: context)
-                        return result(outcome.match, envelope: envelope, lineNumber: lineNumber)
-                    }
-                }
-            }
+        // The envelope's fields must share one buffer: lay them out side by side in the scratch space.
+        scratch.removeAll(keepingCapacity: true)
+        let fields = [record.level, record.filename, record.message, record.timestamp]
+        var bounds: [Int] = [0]
+        for field in fields {
+            scratch.append(contentsOf: field)
+            bounds.append(scratch.count)
+        }
+        let copy = scratch
+        return copy.withUnsafeBufferPointer { buffer in
+            let envelope = LogEnvelope(
+                producer: .asterisk, level: TextSpan(buffer, start: bounds[0], end: bounds[1]),
+                file: TextSpan(buffer, start: bounds[1], end: bounds[2]),
+                message: TextSpan(buffer, start: bounds[2], end: bounds[3]).trimmed,
+                date: TextSpan(buffer, start: bounds[3], end: bounds[4]))
+            guard envelope.hasSecurityRelevantLevel else { return .noMatch }
+            let outcome = MessageDispatcher.dispatch(envelope, context: context)
+            return result(outcome.match, envelope: envelope, lineNumber: lineNumber)
         }
     }
 

@@ -22,7 +22,7 @@ struct WindowReader {
     let windowSize: Int
     let maximumLineLength: Int
 
-    init(windowSize: Int = 8 << 20, maximumLineLength: Int = 1 << 20) {
+    init(windowSize: Int = 4 << 20, maximumLineLength: Int = 1 << 20) {
         self.windowSize = windowSize
         self.maximumLineLength = maximumLineLength
     }
