@@ -22,7 +22,9 @@ struct AMIClientSessionTests {
     static func loggedIn() throws -> AMIClientSession {
         var session = try session()
         _ = session.receive(Array("Asterisk Call Manager/9.0.0\r\n".utf8), now: at(0))
-        _ = session.receive(Array("Response: Success\r\nActionID: kobrakai-1\r\nMessage: Authentication accepted\r\n\r\n".utf8), now: at(1))
+        _ = session.receive(
+            Array("Response: Success\r\nActionID: kobrakai-1\r\nMessage: Authentication accepted\r\n\r\n".utf8),
+            now: at(1))
         #expect(session.state == .loggedIn)
         return session
     }
@@ -32,12 +34,14 @@ struct AMIClientSessionTests {
         var session = try Self.session()
         #expect(session.state == .awaitingBanner)
         let afterBanner = session.receive(Array("Asterisk Call Manager/9.0.0\r\n".utf8), now: Self.at(0))
-        #expect(afterBanner.compactMap(Self.text) == [
-            "Action: Login\r\nActionID: kobrakai-1\r\nUsername: ids\r\nSecret: s3cret\r\nEvents: security\r\n\r\n",
-        ])
+        #expect(
+            afterBanner.compactMap(Self.text) == [
+                "Action: Login\r\nActionID: kobrakai-1\r\nUsername: ids\r\nSecret: s3cret\r\nEvents: security\r\n\r\n"
+            ])
         #expect(session.state == .awaitingLoginResponse)
         let response = session.receive(
-            Array("Response: Success\r\nActionID: kobrakai-1\r\nMessage: Authentication accepted\r\n\r\n".utf8), now: Self.at(1))
+            Array("Response: Success\r\nActionID: kobrakai-1\r\nMessage: Authentication accepted\r\n\r\n".utf8),
+            now: Self.at(1))
         #expect(response == [.loggedIn(managerVersion: "9.0.0")])
         #expect(session.state == .loggedIn)
     }
@@ -47,7 +51,8 @@ struct AMIClientSessionTests {
         var session = try Self.session()
         _ = session.receive(Array("Asterisk Call Manager/9.0.0\r\n".utf8), now: Self.at(0))
         let outputs = session.receive(
-            Array("Response: Error\r\nActionID: kobrakai-1\r\nMessage: Authentication failed\r\n\r\n".utf8), now: Self.at(1))
+            Array("Response: Error\r\nActionID: kobrakai-1\r\nMessage: Authentication failed\r\n\r\n".utf8),
+            now: Self.at(1))
         #expect(outputs == [.authenticationFailed(message: "Authentication failed")])
         #expect(session.state == .closed)
         #expect(session.receive(Array("Event: X\r\n\r\n".utf8), now: Self.at(2)).isEmpty)
@@ -69,7 +74,8 @@ struct AMIClientSessionTests {
         #expect(ping.compactMap(Self.text) == ["Action: Ping\r\nActionID: kobrakai-2\r\n\r\n"])
         #expect(session.tick(now: Self.at(35)).isEmpty, "one ping outstanding at a time")
         let pong = session.receive(
-            Array("Response: Success\r\nActionID: kobrakai-2\r\nPing: Pong\r\nTimestamp: 1714558273.123456\r\n\r\n".utf8),
+            Array(
+                "Response: Success\r\nActionID: kobrakai-2\r\nPing: Pong\r\nTimestamp: 1714558273.123456\r\n\r\n".utf8),
             now: Self.at(36))
         #expect(pong.isEmpty)
         #expect(session.tick(now: Self.at(60)).isEmpty)
@@ -99,7 +105,8 @@ struct AMIClientSessionTests {
     @Test("security events after login become events; duplicated keys become injection warnings")
     func events() throws {
         var session = try Self.loggedIn()
-        let body = "Event: InvalidAccountID\r\nPrivilege: security,all\r\nEventTV: 2024-05-01T10:11:12.345+0000\r\n"
+        let body =
+            "Event: InvalidAccountID\r\nPrivilege: security,all\r\nEventTV: 2024-05-01T10:11:12.345+0000\r\n"
             + "Severity: Error\r\nService: PJSIP\r\nEventVersion: 1\r\nAccountID: 1001\r\nSessionID: 1\r\n"
             + "LocalAddress: IPV4/UDP/203.0.113.10/5060\r\nRemoteAddress: IPV4/UDP/198.51.100.7/5071\r\n\r\n"
         let outputs = session.receive(Array(body.utf8), now: Self.at(2))
@@ -110,19 +117,22 @@ struct AMIClientSessionTests {
         #expect(event.address == IPAddress("198.51.100.7"))
         #expect(event.origin == .ami)
         #expect(event.rule == "security.invalid-account-id")
-        let forged = body.replacingOccurrences(of: "AccountID: 1001\r\n", with: "AccountID: \r\nRemoteAddress: IPV4/U/192.0.2.9/1\r\n")
+        let forged = body.replacingOccurrences(
+            of: "AccountID: 1001\r\n", with: "AccountID: \r\nRemoteAddress: IPV4/U/192.0.2.9/1\r\n")
         guard case .injectionSuspected = session.receive(Array(forged.utf8), now: Self.at(3)).first else {
             Issue.record("expected an injection warning")
             return
         }
-        #expect(session.receive(Array("Event: FullyBooted\r\nStatus: Fully Booted\r\n\r\n".utf8), now: Self.at(4)).isEmpty)
+        #expect(
+            session.receive(Array("Event: FullyBooted\r\nStatus: Fully Booted\r\n\r\n".utf8), now: Self.at(4)).isEmpty)
     }
 
     @Test("events before login are ignored; framing errors are reported without closing")
     func beforeLoginAndErrors() throws {
         var session = try Self.session()
         _ = session.receive(Array("Asterisk Call Manager/9.0.0\r\n".utf8), now: Self.at(0))
-        let early = session.receive(Array("Event: InvalidAccountID\r\nRemoteAddress: IPV4/UDP/198.51.100.7/5071\r\n\r\n".utf8), now: Self.at(0))
+        let early = session.receive(
+            Array("Event: InvalidAccountID\r\nRemoteAddress: IPV4/UDP/198.51.100.7/5071\r\n\r\n".utf8), now: Self.at(0))
         #expect(early.isEmpty)
         var loggedIn = try Self.loggedIn()
         let outputs = loggedIn.receive(Array("no colon here\r\n\r\n".utf8), now: Self.at(2))

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("AMI security event mapping")
 struct AMISecurityEventMapperTests {
-    static func event(_ name: String, remote: String = "IPV4/UDP/198.51.100.7/5071", extra: [(String, String)] = []) -> AMIMessage {
+    static func event(_ name: String, remote: String = "IPV4/UDP/198.51.100.7/5071", extra: [(String, String)] = [])
+        -> AMIMessage
+    {
         var fields: [AMIMessage.Field] = [
             .init(key: "Event", value: name), .init(key: "Privilege", value: "security,all"),
             .init(key: "EventTV", value: "2024-05-01T10:11:12.345+0000"), .init(key: "Severity", value: "Error"),
@@ -59,11 +61,15 @@ struct AMISecurityEventMapperTests {
         }
     }
 
-    @Test("RemoteAddress is parsed strictly", arguments: [
-        "IPV4/UDP/198.51.100.7", "IPV4/UDP/198.51.100.256/5060", "IPV4/UDP/198.51.100.7/65536", "IPV6/UDP/198.51.100.7/5060",
-        "IPV4/UDP/2001:db8::7/5060", "IPV4/UDP/198.51.100.7/5060 ", "IPV4/FOO/198.51.100.7/5060", "198.51.100.7:5060",
-        "IPV6/UDP/fe80::1%eth0/5060", "IPV4/UDP/198.51.100.07/5060", "IPV4/UDP//5060", "",
-    ])
+    @Test(
+        "RemoteAddress is parsed strictly",
+        arguments: [
+            "IPV4/UDP/198.51.100.7", "IPV4/UDP/198.51.100.256/5060", "IPV4/UDP/198.51.100.7/65536",
+            "IPV6/UDP/198.51.100.7/5060",
+            "IPV4/UDP/2001:db8::7/5060", "IPV4/UDP/198.51.100.7/5060 ", "IPV4/FOO/198.51.100.7/5060",
+            "198.51.100.7:5060",
+            "IPV6/UDP/fe80::1%eth0/5060", "IPV4/UDP/198.51.100.07/5060", "IPV4/UDP//5060", "",
+        ])
     func strictRemoteAddress(_ remote: String) {
         guard case .malformed = AMISecurityEventMapper.map(Self.event("FailedACL", remote: remote)) else {
             Issue.record("accepted \(remote)")
@@ -71,12 +77,16 @@ struct AMISecurityEventMapperTests {
         }
     }
 
-    @Test("accepted address forms", arguments: [
-        ("IPV6/UDP/2001:db8::7/5060", "2001:db8::7", UInt16(5060)), ("IPV4/198.51.100.7/5060", "198.51.100.7", 5060),
-        ("IPV6/WSS/::ffff:198.51.100.7/443", "198.51.100.7", 443), ("IPV4/WS/198.51.100.7/80", "198.51.100.7", 80),
-    ])
+    @Test(
+        "accepted address forms",
+        arguments: [
+            ("IPV6/UDP/2001:db8::7/5060", "2001:db8::7", UInt16(5060)),
+            ("IPV4/198.51.100.7/5060", "198.51.100.7", 5060),
+            ("IPV6/WSS/::ffff:198.51.100.7/443", "198.51.100.7", 443), ("IPV4/WS/198.51.100.7/80", "198.51.100.7", 80),
+        ])
     func acceptedForms(_ sample: (String, String, UInt16)) {
-        guard case .event(let event) = AMISecurityEventMapper.map(Self.event("InvalidPassword", remote: sample.0)) else {
+        guard case .event(let event) = AMISecurityEventMapper.map(Self.event("InvalidPassword", remote: sample.0))
+        else {
             Issue.record("refused \(sample.0)")
             return
         }
@@ -86,8 +96,12 @@ struct AMISecurityEventMapperTests {
 
     @Test("non-security events and responses are not events")
     func notSecurity() {
-        #expect(AMISecurityEventMapper.map(AMIMessage(fields: [.init(key: "Event", value: "FullyBooted")])) == .notSecurityEvent)
-        #expect(AMISecurityEventMapper.map(AMIMessage(fields: [.init(key: "Response", value: "Success")])) == .notSecurityEvent)
+        #expect(
+            AMISecurityEventMapper.map(AMIMessage(fields: [.init(key: "Event", value: "FullyBooted")]))
+                == .notSecurityEvent)
+        #expect(
+            AMISecurityEventMapper.map(AMIMessage(fields: [.init(key: "Response", value: "Success")]))
+                == .notSecurityEvent)
     }
 
     @Test("the service comes from the event")

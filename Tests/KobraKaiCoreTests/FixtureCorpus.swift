@@ -17,7 +17,8 @@ struct FixtureCorpus {
         let expectation: Expectation
     }
 
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures")
 
     static func files() throws -> [URL] {
         try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
@@ -36,8 +37,10 @@ struct FixtureCorpus {
                 continue
             }
             if line.hasPrefix("#") { continue }
-            samples.append(Sample(
-                file: url.lastPathComponent, lineNumber: index + 1, line: String(line), expectation: pending ?? .none))
+            samples.append(
+                Sample(
+                    file: url.lastPathComponent, lineNumber: index + 1, line: String(line),
+                    expectation: pending ?? .none))
             pending = nil
         }
         return samples
@@ -58,7 +61,9 @@ struct FixtureCorpus {
             let key = String(remaining[..<equals])
             var valueEnd = remaining.endIndex
             for other in keys {
-                if let range = remaining[remaining.index(after: equals)...].range(of: " \(other)="), range.lowerBound < valueEnd {
+                if let range = remaining[remaining.index(after: equals)...].range(of: " \(other)="),
+                    range.lowerBound < valueEnd
+                {
                     valueEnd = range.lowerBound
                 }
             }

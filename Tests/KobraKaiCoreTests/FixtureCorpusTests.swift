@@ -45,10 +45,18 @@ struct FixtureCorpusTests {
         #expect(event.origin == .logFile)
         let rule = RuleCatalogue.rule(id: event.rule)
         #expect(rule?.severity == event.severity, "\(location): severity comes from the catalogue")
-        if let port = fields["port"] { #expect(event.port == UInt16(port), "\(location): port \(String(describing: event.port))") }
-        if let account = fields["account"] { #expect(event.account == account, "\(location): account \(String(describing: event.account))") }
-        if let service = fields["service"] { #expect(event.service.rawValue == service, "\(location): service \(event.service)") }
-        if let time = fields["time"] { #expect(event.time?.iso8601 == time, "\(location): time \(String(describing: event.time?.iso8601))") }
+        if let port = fields["port"] {
+            #expect(event.port == UInt16(port), "\(location): port \(String(describing: event.port))")
+        }
+        if let account = fields["account"] {
+            #expect(event.account == account, "\(location): account \(String(describing: event.account))")
+        }
+        if let service = fields["service"] {
+            #expect(event.service.rawValue == service, "\(location): service \(event.service)")
+        }
+        if let time = fields["time"] {
+            #expect(event.time?.iso8601 == time, "\(location): time \(String(describing: event.time?.iso8601))")
+        }
     }
 
     @Test("every catalogue rule has a positive sample")

@@ -54,7 +54,8 @@ struct LogLineParserTests {
                 // Whatever was mutated, the address must appear verbatim in the line.
                 let text = String(decoding: bytes, as: UTF8.self)
                 let printed = event.address.description
-                #expect(text.contains(printed) || text.contains("::ffff:") || event.address.isIPv4 == false,
+                #expect(
+                    text.contains(printed) || text.contains("::ffff:") || event.address.isIPv4 == false,
                     "event address \(printed) not in line \(text)")
             }
         }
@@ -65,7 +66,9 @@ struct LogLineParserTests {
         var random = SplitMix64(state: 42)
         var parser = LogLineParser(context: Self.context)
         for _ in 0..<20_000 {
-            let bytes = (0..<Int.random(in: 0..<300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let bytes = (0..<Int.random(in: 0..<300, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             let result = bytes.withUnsafeBufferPointer { parser.parse($0) }
             if case .event = result { Issue.record("random bytes produced \(result)") }
         }
@@ -74,7 +77,9 @@ struct LogLineParserTests {
     @Test("CRLF line endings are accepted")
     func carriageReturn() {
         var parser = LogLineParser(context: Self.context)
-        let result = parser.parse("[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'admin'\r", lineNumber: 3)
+        let result = parser.parse(
+            "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'admin'\r",
+            lineNumber: 3)
         guard case .event(let event) = result else {
             Issue.record("\(result)")
             return
@@ -83,12 +88,16 @@ struct LogLineParserTests {
         #expect(event.line == 3)
     }
 
-    @Test("strict address validation", arguments: [
-        "198.51.100.256", "1.2.3.4.5", "01.2.3.4", "1.2.3", "198.51.100.7x", "2001:db8::g", "fe80::1%eth0", "::ffff:1.2.3.999",
-    ])
+    @Test(
+        "strict address validation",
+        arguments: [
+            "198.51.100.256", "1.2.3.4.5", "01.2.3.4", "1.2.3", "198.51.100.7x", "2001:db8::g", "fe80::1%eth0",
+            "::ffff:1.2.3.999",
+        ])
     func strictAddresses(_ address: String) {
         var parser = LogLineParser(context: Self.context)
-        let result = parser.parse("[2024-05-01 10:16:00] NOTICE[3400] manager.c: \(address) failed to authenticate as 'admin'")
+        let result = parser.parse(
+            "[2024-05-01 10:16:00] NOTICE[3400] manager.c: \(address) failed to authenticate as 'admin'")
         guard case .malformed = result else {
             Issue.record("\(address) gave \(result)")
             return
@@ -98,7 +107,8 @@ struct LogLineParserTests {
     @Test("IPv4-mapped IPv6 becomes IPv4")
     func mappedAddress() {
         var parser = LogLineParser(context: Self.context)
-        let result = parser.parse("[2024-05-01 10:16:00] NOTICE[3400] manager.c: ::ffff:198.51.100.7 failed to authenticate as 'admin'")
+        let result = parser.parse(
+            "[2024-05-01 10:16:00] NOTICE[3400] manager.c: ::ffff:198.51.100.7 failed to authenticate as 'admin'")
         guard case .event(let event) = result else {
             Issue.record("\(result)")
             return
@@ -109,7 +119,8 @@ struct LogLineParserTests {
 
     @Test("a year-less December date read in January belongs to the previous year")
     func yearRollover() {
-        let january = TimeContext(year: 2025, utcOffsetSeconds: 3600, latest: Timestamp(secondsSinceEpoch: 1_735_772_400))
+        let january = TimeContext(
+            year: 2025, utcOffsetSeconds: 3600, latest: Timestamp(secondsSinceEpoch: 1_735_772_400))
         var parser = LogLineParser(context: january)
         let result = parser.parse("[Dec 31 23:59:59] NOTICE[1] manager.c: 198.51.100.7 failed to authenticate as 'a'")
         guard case .event(let event) = result else {
@@ -124,14 +135,17 @@ struct LogLineParserTests {
         #expect(Timestamp(millisecondsSinceEpoch: 0).iso8601 == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp(millisecondsSinceEpoch: -1).iso8601 == "1969-12-31T23:59:59.999Z")
         #expect(Timestamp(millisecondsSinceEpoch: 951_782_400_123).iso8601 == "2000-02-29T00:00:00.123Z")
-        #expect(Timestamp(millisecondsSinceEpoch: 1_714_558_272_500).utcComponents == Timestamp.UTCComponents(
-            year: 2024, month: 5, day: 1, hour: 10, minute: 11, second: 12, millisecond: 500))
+        #expect(
+            Timestamp(millisecondsSinceEpoch: 1_714_558_272_500).utcComponents
+                == Timestamp.UTCComponents(
+                    year: 2024, month: 5, day: 1, hour: 10, minute: 11, second: 12, millisecond: 500))
     }
 
     @Test("an old-pjproject dump swallows the announced packet size, then lines count again")
     func packetDumpWindow() {
         var parser = LogLineParser(context: Self.context)
-        let header = "[2024-05-01 10:13:00] ERROR[1] pjproject: \t sip_transport.c Error processing 30 bytes packet from UDP 198.51.100.7:5080 : PJSIP syntax error exception when parsing 'Via' header on line 2 col 1:"
+        let header =
+            "[2024-05-01 10:13:00] ERROR[1] pjproject: \t sip_transport.c Error processing 30 bytes packet from UDP 198.51.100.7:5080 : PJSIP syntax error exception when parsing 'Via' header on line 2 col 1:"
         guard case .event = parser.parse(header) else {
             Issue.record("header not detected")
             return
@@ -142,7 +156,10 @@ struct LogLineParserTests {
             return
         }
         #expect(parser.parse("-- end of packet.") == .noMatch)
-        guard case .event(let event) = parser.parse("[2024-05-01 10:11:12] NOTICE[1] manager.c: 198.51.100.7 failed to authenticate as 'x'") else {
+        guard
+            case .event(let event) = parser.parse(
+                "[2024-05-01 10:11:12] NOTICE[1] manager.c: 198.51.100.7 failed to authenticate as 'x'")
+        else {
             Issue.record("lines after the dump count again")
             return
         }
@@ -155,7 +172,8 @@ struct SecurityEventNameTests {
     @Test("every event type is recognised by its exact name in a log line", arguments: SecurityEventKind.allCases)
     func names(_ kind: SecurityEventKind) {
         var parser = LogLineParser(context: TimeContext(year: 2024))
-        let line = "[2024-05-01 10:16:05] SECURITY[2212] res_security_log.c: SecurityEvent=\"\(kind.rawValue)\",EventTV=\"2024-05-01T10:16:05.001+0000\",Severity=\"Error\",Service=\"SIP\",EventVersion=\"1\",AccountID=\"1\",SessionID=\"2\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.7/5060\""
+        let line =
+            "[2024-05-01 10:16:05] SECURITY[2212] res_security_log.c: SecurityEvent=\"\(kind.rawValue)\",EventTV=\"2024-05-01T10:16:05.001+0000\",Severity=\"Error\",Service=\"SIP\",EventVersion=\"1\",AccountID=\"1\",SessionID=\"2\",LocalAddress=\"IPV4/UDP/192.0.2.1/5060\",RemoteAddress=\"IPV4/UDP/198.51.100.7/5060\""
         guard case .event(let event) = parser.parse(line) else {
             Issue.record("\(kind) not recognised")
             return

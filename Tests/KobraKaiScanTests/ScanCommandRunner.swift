@@ -22,7 +22,8 @@ struct ScanCommandRunner {
 
     static func run(_ arguments: [String], standardInput: Data? = nil) throws -> Outcome {
         // Output goes to files, not pipes: the child can never block on a full pipe while we wait.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kobrakai-run-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kobrakai-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputURL = directory.appendingPathComponent("stdout")
@@ -46,7 +47,8 @@ struct ScanCommandRunner {
 
     /// Writes `text` to a fresh temporary file and returns its path.
     static func temporaryLog(_ text: String, name: String = "scan.log") throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kobrakai-scan-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kobrakai-scan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)

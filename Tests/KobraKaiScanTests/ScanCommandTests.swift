@@ -76,7 +76,8 @@ struct ScanCommandTests {
     @Test("CRLF endings, a missing final newline and an overlong line keep the line count right")
     func awkwardInput() throws {
         let longLine = String(repeating: "x", count: (1 << 20) + 10)
-        let text = "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'a'\r\n"
+        let text =
+            "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'a'\r\n"
             + longLine + "\n"
             + "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.9 failed to authenticate as 'b'"
         let path = try ScanCommandRunner.temporaryLog(text)
@@ -98,7 +99,11 @@ struct ScanCommandTests {
         #expect(try Self.jsonObjects(outcome.standardOutput).count == 3)
     }
 
-    @Test("usage errors exit 64", arguments: [["scan"], ["scan", "--decisions", "x.log"], ["scan", "--config", "k.json", "x.log"], ["scan", "-", "-"]])
+    @Test(
+        "usage errors exit 64",
+        arguments: [
+            ["scan"], ["scan", "--decisions", "x.log"], ["scan", "--config", "k.json", "x.log"], ["scan", "-", "-"],
+        ])
     func usageErrors(_ arguments: [String]) throws {
         let outcome = try ScanCommandRunner.run(arguments)
         #expect(outcome.status == 64, "\(arguments): \(outcome.standardError)")
@@ -129,16 +134,19 @@ struct ParallelScanTests {
     /// A log whose middle falls inside an old-pjproject packet dump full of forged log lines, so a parser
     /// part that starts at the middle with a fresh parser would misread them.
     static func dumpAcrossTheMiddle() -> String {
-        let before = filler(1_600_000, from: 0)
+        let before =
+            filler(1_600_000, from: 0)
             + "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'admin'\n"
         var packet = ""
         while packet.utf8.count < 3500 {
             packet += "[2024-05-01 10:11:12] NOTICE[1] manager.c: 203.0.113.99 failed to authenticate as 'x'\n"
         }
-        let header = "[2024-05-01 10:13:00] ERROR[2199] pjproject: \t sip_transport.c Error processing \(packet.utf8.count) bytes packet from UDP 198.51.100.8:5080 : PJSIP syntax error exception when parsing 'Via' header on line 2 col 1:\n"
+        let header =
+            "[2024-05-01 10:13:00] ERROR[2199] pjproject: \t sip_transport.c Error processing \(packet.utf8.count) bytes packet from UDP 198.51.100.8:5080 : PJSIP syntax error exception when parsing 'Via' header on line 2 col 1:\n"
         let dump = packet + "-- end of packet.\n"
         let middle = before.utf8.count + header.utf8.count + 1000
-        let after = "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.9 failed to authenticate as 'admin'\n"
+        let after =
+            "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.9 failed to authenticate as 'admin'\n"
             + filler(2 * middle - before.utf8.count - header.utf8.count - dump.utf8.count - 100, from: 100_000)
         return before + header + dump + after
     }
@@ -152,7 +160,8 @@ struct ParallelScanTests {
         #expect(parallel.standardOutput == sequential.standardOutput)
         #expect(parallel.standardError == sequential.standardError)
         #expect(!sequential.standardOutput.contains("203.0.113.99"))
-        #expect(sequential.standardOutput.contains("198.51.100.7") && sequential.standardOutput.contains("198.51.100.9"))
+        #expect(
+            sequential.standardOutput.contains("198.51.100.7") && sequential.standardOutput.contains("198.51.100.9"))
         #expect(sequential.standardOutput.contains("198.51.100.8"), "the dump's own header is an event")
         #expect(sequential.standardError.contains("injection warnings: 41"), "each forged line of the 41-line packet")
     }
@@ -161,7 +170,8 @@ struct ParallelScanTests {
     func largeFileOrder() throws {
         var text = ""
         for index in 0..<120_000 {
-            text += "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.\(index / 250 % 256).\(index % 250) failed to authenticate as 'u\(index)'\n"
+            text +=
+                "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.\(index / 250 % 256).\(index % 250) failed to authenticate as 'u\(index)'\n"
         }
         let path = try ScanCommandRunner.temporaryLog(text)
         let parallel = try ScanCommandRunner.run(["scan", "--json", "--threads", "4", path])

@@ -2,7 +2,9 @@
 /// or are generated here.
 public enum AMIAction {
     public static func login(username: String, secret: String, events: String, actionID: String) -> [UInt8] {
-        encode([("Action", "Login"), ("ActionID", actionID), ("Username", username), ("Secret", secret), ("Events", events)])
+        encode([
+            ("Action", "Login"), ("ActionID", actionID), ("Username", username), ("Secret", secret), ("Events", events),
+        ])
     }
 
     public static func ping(actionID: String) -> [UInt8] {

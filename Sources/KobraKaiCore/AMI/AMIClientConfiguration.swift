@@ -14,7 +14,8 @@ public struct AMIClientConfiguration: Sendable, Hashable {
     public var limits: AMIFrameDecoder.Limits
 
     public init(
-        username: String, secret: String, pingInterval: Duration = .seconds(30), responseTimeout: Duration = .seconds(10),
+        username: String, secret: String, pingInterval: Duration = .seconds(30),
+        responseTimeout: Duration = .seconds(10),
         limits: AMIFrameDecoder.Limits = AMIFrameDecoder.Limits()
     ) throws(Invalid) {
         for (name, value) in [("username", username), ("secret", secret)] {

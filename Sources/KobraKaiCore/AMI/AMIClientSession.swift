@@ -104,8 +104,9 @@ public struct AMIClientSession: Sendable {
         loginActionID = actionID
         state = .awaitingLoginResponse
         waitingSince = now
-        return .send(AMIAction.login(
-            username: configuration.username, secret: configuration.secret, events: "security", actionID: actionID))
+        return .send(
+            AMIAction.login(
+                username: configuration.username, secret: configuration.secret, events: "security", actionID: actionID))
     }
 
     private mutating func handle(_ message: AMIMessage, now: Timestamp) -> [Output] {

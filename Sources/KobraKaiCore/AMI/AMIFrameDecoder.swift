@@ -117,9 +117,10 @@ public struct AMIFrameDecoder: Sendable {
             }
             var valueStart = colon + 1
             while valueStart < line.endIndex && line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
-            fields.append(AMIMessage.Field(
-                key: String(decoding: line[line.startIndex..<colon], as: UTF8.self),
-                value: String(decoding: line[valueStart...], as: UTF8.self)))
+            fields.append(
+                AMIMessage.Field(
+                    key: String(decoding: line[line.startIndex..<colon], as: UTF8.self),
+                    value: String(decoding: line[valueStart...], as: UTF8.self)))
         }
     }
 

@@ -14,12 +14,17 @@ public enum AMISecurityEventMapper {
 
     public static func map(_ message: AMIMessage, messageNumber: Int? = nil, receivedAt: Timestamp? = nil) -> Mapping {
         guard let name = message.value("Event") else { return .notSecurityEvent }
-        guard let kind = SecurityEventKind.allCases.first(where: { $0.rawValue == name }) else { return .notSecurityEvent }
+        guard let kind = SecurityEventKind.allCases.first(where: { $0.rawValue == name }) else {
+            return .notSecurityEvent
+        }
         let duplicated = message.duplicatedKeys
         if !duplicated.isEmpty {
-            return .injectionSuspected("AMI \(name) event with duplicated key(s): \(duplicated.joined(separator: ", "))")
+            return .injectionSuspected(
+                "AMI \(name) event with duplicated key(s): \(duplicated.joined(separator: ", "))")
         }
-        guard var remote = message.value("RemoteAddress") else { return .malformed("AMI \(name) event without RemoteAddress") }
+        guard var remote = message.value("RemoteAddress") else {
+            return .malformed("AMI \(name) event without RemoteAddress")
+        }
         let source = remote.withUTF8 { SecurityAddress.parse(TextSpan($0)) }
         guard let source else { return .malformed("AMI \(name) event with an invalid RemoteAddress") }
         var service = kind.rule.service
@@ -31,8 +36,9 @@ public enum AMISecurityEventMapper {
             time = eventTV.withUTF8 { LogDateParser.parse(TextSpan($0), context: .utc1970) } ?? receivedAt
         }
         let account = message.value("AccountID").flatMap { $0.isEmpty ? nil : $0 }
-        return .event(SecurityEvent(
-            time: time, address: source.address, port: source.port, origin: .ami, service: service,
-            rule: kind.rule.id, severity: kind.rule.severity, account: account, line: messageNumber))
+        return .event(
+            SecurityEvent(
+                time: time, address: source.address, port: source.port, origin: .ami, service: service,
+                rule: kind.rule.id, severity: kind.rule.severity, account: account, line: messageNumber))
     }
 }

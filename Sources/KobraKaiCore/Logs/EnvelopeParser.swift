@@ -15,10 +15,12 @@ enum EnvelopeParser {
     static func parse(_ line: TextSpan, relevantOnly: Bool = false) -> LogEnvelope? {
         let first = line.first
         if first == UInt8(ascii: "[") {
-            guard let close = line.firstOffset(of: UInt8(ascii: "]")), line.byte(at: close + 1) == UInt8(ascii: " ") else {
+            guard let close = line.firstOffset(of: UInt8(ascii: "]")), line.byte(at: close + 1) == UInt8(ascii: " ")
+            else {
                 return nil
             }
-            return asterisk(line.from(close + 2), date: line.slice(from: line.start + 1, to: close), relevantOnly: relevantOnly)
+            return asterisk(
+                line.from(close + 2), date: line.slice(from: line.start + 1, to: close), relevantOnly: relevantOnly)
         }
         if first.isASCIIUpper {
             if let envelope = asterisk(line, date: nil, relevantOnly: relevantOnly) { return envelope }
@@ -127,7 +129,8 @@ enum EnvelopeParser {
         let rest = line.from(offset + 2)
         if program.equals("asterisk") {
             if rest.first == UInt8(ascii: "["), let close = rest.firstOffset(of: "] ") {
-                return asterisk(rest.from(close + 2), date: rest.slice(from: rest.start + 1, to: close), relevantOnly: relevantOnly)
+                return asterisk(
+                    rest.from(close + 2), date: rest.slice(from: rest.start + 1, to: close), relevantOnly: relevantOnly)
             }
             return asterisk(rest, date: date, relevantOnly: relevantOnly)
         }
@@ -144,10 +147,12 @@ enum EnvelopeParser {
         while span.byte(at: offset).isASCIIUpper { offset += 1 }
         guard offset > span.start, span.byte(at: offset) == UInt8(ascii: ":") else {
             // Some syslog setups drop the level word; keep the whole text as the message.
-            return LogEnvelope(producer: producer, level: span.upTo(span.start), file: span.upTo(span.start),
+            return LogEnvelope(
+                producer: producer, level: span.upTo(span.start), file: span.upTo(span.start),
                 message: span.trimmed, date: date)
         }
-        return LogEnvelope(producer: producer, level: span.upTo(offset), file: span.upTo(span.start),
+        return LogEnvelope(
+            producer: producer, level: span.upTo(offset), file: span.upTo(span.start),
             message: span.from(offset + 1).trimmed, date: date)
     }
 
@@ -181,7 +186,8 @@ enum EnvelopeParser {
                     line.slice(from: colon + 1, to: space).allSatisfy(\.isASCIIDigit),
                     !line.slice(from: fileStart, to: colon).contains(UInt8(ascii: " "))
                 else { return nil }
-                return LogEnvelope(producer: .freeSWITCH, level: level, file: line.slice(from: fileStart, to: colon),
+                return LogEnvelope(
+                    producer: .freeSWITCH, level: level, file: line.slice(from: fileStart, to: colon),
                     message: line.from(space + 1).trimmed, date: date)
             }
             offset = open + 1

@@ -45,7 +45,11 @@ struct JSONLogRecord {
                 var seenLocation: Set<[UInt8]> = []
                 try reader.object { reader, key throws(Failure) in
                     guard seenLocation.insert(key).inserted else { throw .duplicateKey }
-                    if key == Array("filename".utf8) { record.filename = try reader.string() } else { try reader.skipValue(depth: 1) }
+                    if key == Array("filename".utf8) {
+                        record.filename = try reader.string()
+                    } else {
+                        try reader.skipValue(depth: 1)
+                    }
                 }
             default: try reader.skipValue(depth: 1)
             }

@@ -66,7 +66,9 @@ public struct LogLineParser: Sendable {
         guard let envelope = EnvelopeParser.parse(span, relevantOnly: true),
             envelope.producer == .asterisk || envelope.hasSecurityRelevantLevel
         else { return .noMatch }
-        if !coloursStripped && envelope.message.contains(0x1B) { return parseWithoutColours(span, lineNumber: lineNumber) }
+        if !coloursStripped && envelope.message.contains(0x1B) {
+            return parseWithoutColours(span, lineNumber: lineNumber)
+        }
         let outcome = MessageDispatcher.dispatch(envelope, context: context)
         if let dumped = outcome.dumpedPacketBytes {
             // PJ_LOG_MAX_SIZE (4000) caps what pjproject can print after the header.
@@ -113,10 +115,11 @@ public struct LogLineParser: Sendable {
         case .malformed(let reason): return .malformed(reason)
         case .hit(let hit):
             let time = hit.time ?? envelope.date.flatMap { LogDateParser.parse($0, context: context) }
-            return .event(SecurityEvent(
-                time: time, address: hit.source.address, port: hit.source.port, origin: .logFile,
-                service: hit.service ?? hit.rule.service, rule: hit.rule.id, severity: hit.rule.severity,
-                account: hit.account.map(\.string), line: lineNumber))
+            return .event(
+                SecurityEvent(
+                    time: time, address: hit.source.address, port: hit.source.port, origin: .logFile,
+                    service: hit.service ?? hit.rule.service, rule: hit.rule.id, severity: hit.rule.severity,
+                    account: hit.account.map(\.string), line: lineNumber))
         }
     }
 }

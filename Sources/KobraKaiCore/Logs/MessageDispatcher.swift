@@ -14,7 +14,9 @@ enum MessageDispatcher {
         case .kamailio, .openSIPS:
             return Outcome(match: ProxyMessage.parse(message, producer: envelope.producer))
         case .freeSWITCH:
-            guard envelope.file.equals("sofia_reg.c") || envelope.file.equals("sofia.c") else { return Outcome(match: .noMatch) }
+            guard envelope.file.equals("sofia_reg.c") || envelope.file.equals("sofia.c") else {
+                return Outcome(match: .noMatch)
+            }
             return Outcome(match: FreeSWITCHMessage.parse(message))
         case .asterisk:
             break
@@ -23,7 +25,9 @@ enum MessageDispatcher {
         // The first byte splits the candidates cheaply before any full comparison.
         switch file.first {
         case UInt8(ascii: "r"):
-            if file.equals("res_security_log.c") { return Outcome(match: SecurityLogMessage.parse(message, context: context)) }
+            if file.equals("res_security_log.c") {
+                return Outcome(match: SecurityLogMessage.parse(message, context: context))
+            }
             if file.equals("res_pjsip/pjsip_distributor.c") || file.equals("pjsip_distributor.c") {
                 return Outcome(match: PJSIPDistributorMessage.parse(message))
             }

@@ -37,7 +37,9 @@ struct PacketDumpTracker {
             mode = .untilMarker(remaining: Self.maximumDumpBytes)
             return true
         }
-        guard let envelope = EnvelopeParser.parse(span), envelope.file.equals("res_pjsip_logger.c") else { return false }
+        guard let envelope = EnvelopeParser.parse(span), envelope.file.equals("res_pjsip_logger.c") else {
+            return false
+        }
         let message = envelope.message
         guard message.hasPrefix("<--- Received SIP ") || message.hasPrefix("<--- Transmitting SIP "),
             let open = message.firstOffset(of: " ("),

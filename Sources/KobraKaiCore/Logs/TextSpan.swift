@@ -76,7 +76,9 @@ struct TextSpan {
         let limit = end - length
         // Checking the last byte too skips most false starts (',' and '"' are everywhere in these lines).
         while offset <= limit {
-            if bytes[offset] == lead && bytes[offset + length - 1] == tail && matches(literal, at: offset) { return offset }
+            if bytes[offset] == lead && bytes[offset + length - 1] == tail && matches(literal, at: offset) {
+                return offset
+            }
             offset += 1
         }
         return nil
@@ -90,7 +92,9 @@ struct TextSpan {
         let tail = literal.utf8Start[length - 1]
         var offset = min((before ?? end) - 1, end - length)
         while offset >= start {
-            if bytes[offset] == lead && bytes[offset + length - 1] == tail && matches(literal, at: offset) { return offset }
+            if bytes[offset] == lead && bytes[offset + length - 1] == tail && matches(literal, at: offset) {
+                return offset
+            }
             offset -= 1
         }
         return nil

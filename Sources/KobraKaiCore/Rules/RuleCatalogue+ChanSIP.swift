@@ -1,23 +1,32 @@
 extension RuleCatalogue {
     // MARK: chan_sip (13–20) and FreePBX dialplan
 
-    static let sipWrongPassword = registration("wrong-password", "Wrong password", .medium,
+    static let sipWrongPassword = registration(
+        "wrong-password", "Wrong password", .medium,
         "Password guessing; with alwaysauthreject=yes (default) unknown users end here too.")
-    static let sipUsernameMismatch = registration("username-mismatch", "Username/auth name mismatch", .medium,
+    static let sipUsernameMismatch = registration(
+        "username-mismatch", "Username/auth name mismatch", .medium,
         "Digest username differs from the peer: credential guessing.")
-    static let sipNoPeer = registration("no-peer", "No matching peer found", .medium,
+    static let sipNoPeer = registration(
+        "no-peer", "No matching peer found", .medium,
         "Unknown user (only with alwaysauthreject=no): enumeration.")
-    static let sipNotLocalDomain = registration("not-local-domain", "Not a local domain", .medium,
+    static let sipNotLocalDomain = registration(
+        "not-local-domain", "Not a local domain", .medium,
         "Registration for a foreign domain: scanners use the IP or random domains.")
-    static let sipPeerNotDynamic = registration("peer-not-dynamic", "Peer is not supposed to register", .medium,
+    static let sipPeerNotDynamic = registration(
+        "peer-not-dynamic", "Peer is not supposed to register", .medium,
         "Registering as a static peer (usually a trunk name guess).")
-    static let sipDeviceACL = registration("acl", "Device does not match ACL (older: ACL error (permit/deny))", .high,
+    static let sipDeviceACL = registration(
+        "acl", "Device does not match ACL (older: ACL error (permit/deny))", .high,
         "Valid peer from a forbidden address.")
-    static let sipBadTransport = registration("bad-transport", "Device not configured to use this transport type", .medium,
+    static let sipBadTransport = registration(
+        "bad-transport", "Device not configured to use this transport type", .medium,
         "Peer name guessed over the wrong transport.")
-    static let sipRTPFailed = registration("rtp-failed", "RTP initialization failed", .low,
+    static let sipRTPFailed = registration(
+        "rtp-failed", "RTP initialization failed", .low,
         "Server-side resource failure; not evidence of an attack by itself.")
-    static let sipUnknownFailure = registration("unknown-failure", "Unknown failure", .low,
+    static let sipUnknownFailure = registration(
+        "unknown-failure", "Unknown failure", .low,
         "Unclassified registration failure.")
     static let sipExtensionNotFound = DetectionRule(
         id: "sip.call.extension-not-found", service: .sip, severity: .medium,
@@ -59,26 +68,37 @@ extension RuleCatalogue {
 
     // MARK: chan_iax2 (most lines need authdebug=yes)
 
-    static let iaxEmptyRegistration = iax("registration-empty", .low, "Empty registration from %s",
+    static let iaxEmptyRegistration = iax(
+        "registration-empty", .low, "Empty registration from %s",
         "A registration without a peer name: probing.")
-    static let iaxNoRegistration = iax("no-peer", .medium, "No registration for peer '%s' (from %s)",
+    static let iaxNoRegistration = iax(
+        "no-peer", .medium, "No registration for peer '%s' (from %s)",
         "Unknown IAX2 peer: enumeration.")
-    static let iaxNotDynamic = iax("peer-not-dynamic", .medium, "Peer '%s' is not dynamic (from %s)",
+    static let iaxNotDynamic = iax(
+        "peer-not-dynamic", .medium, "Peer '%s' is not dynamic (from %s)",
         "Registering as a static peer.")
-    static let iaxDenied = iax("acl", .high, "Host %s denied access to register peer '%s'",
+    static let iaxDenied = iax(
+        "acl", .high, "Host %s denied access to register peer '%s'",
         "Peer ACL refused the address.")
-    static let iaxMD5Failed = iax("md5-failed", .medium, "Host %s failed MD5 authentication for '%s' (%s != %s)",
+    static let iaxMD5Failed = iax(
+        "md5-failed", .medium, "Host %s failed MD5 authentication for '%s' (%s != %s)",
         "Wrong password.")
-    static let iaxPlaintextFailed = iax("plaintext-failed", .medium, "Host %s did not provide proper plaintext password for '%s'",
+    static let iaxPlaintextFailed = iax(
+        "plaintext-failed", .medium, "Host %s did not provide proper plaintext password for '%s'",
         "Wrong password.")
-    static let iaxAuthFailed = iax("auth-failed", .medium, "Host %s failed to authenticate as %s (WARNING, addr:port; older builds quote the name)",
+    static let iaxAuthFailed = iax(
+        "auth-failed", .medium,
+        "Host %s failed to authenticate as %s (WARNING, addr:port; older builds quote the name)",
         "Wrong credentials on a call.")
-    static let iaxConnectRejected = iax("connect-rejected", .medium,
+    static let iaxConnectRejected = iax(
+        "connect-rejected", .medium,
         "Rejected connect attempt from %s, who was trying to reach '%s@%s' / request '%s@%s' does not exist",
         "Calls to unknown users or contexts.")
-    static let iaxCallTokenHash = iax("calltoken-hash", .low, "Address %s failed CallToken hash inspection",
+    static let iaxCallTokenHash = iax(
+        "calltoken-hash", .low, "Address %s failed CallToken hash inspection",
         "Spoofed or replayed call tokens; also stale NAT mappings.")
-    static let iaxCallTokenRequired = iax("calltoken-required", .low,
+    static let iaxCallTokenRequired = iax(
+        "calltoken-required", .low,
         "Call rejected, CallToken Support required. … address %s … user %s requirecalltoken=no",
         "Old clients without call tokens, or scanners.")
 
@@ -87,7 +107,9 @@ extension RuleCatalogue {
         iaxAuthFailed, iaxConnectRejected, iaxCallTokenHash, iaxCallTokenRequired,
     ]
 
-    private static func iax(_ name: String, _ severity: Severity, _ matches: String, _ rationale: String) -> DetectionRule {
+    private static func iax(_ name: String, _ severity: Severity, _ matches: String, _ rationale: String)
+        -> DetectionRule
+    {
         DetectionRule(id: "iax2.\(name)", service: .iax2, severity: severity, matches: matches, rationale: rationale)
     }
 

@@ -4,7 +4,9 @@ extension RuleCatalogue {
     /// One rule per event type. The service of the event itself (PJSIP, SIP, AMI…) is taken from its
     /// `Service` field; the rule's `service` is only the default.
     static let securityEvents: [(kind: SecurityEventKind, rule: DetectionRule)] = [
-        event(.failedACL, .high, "An ACL (endpoint, contact, AMI, chan_sip device/domain, no_extension_match) refused the source."),
+        event(
+            .failedACL, .high,
+            "An ACL (endpoint, contact, AMI, chan_sip device/domain, no_extension_match) refused the source."),
         event(.invalidAccountID, .medium, "Unknown account: enumeration or brute force."),
         event(.sessionLimit, .low, "Too many sessions (also a reconnecting legitimate AMI client)."),
         event(.memoryLimit, .low, "Resource limit; not attributable to a single attacker by itself."),
@@ -25,10 +27,14 @@ extension RuleCatalogue {
         _ kind: SecurityEventKind, _ severity: Severity, _ rationale: String
     ) -> (kind: SecurityEventKind, rule: DetectionRule) {
         let id = "security." + kebab(kind.rawValue)
-        return (kind, DetectionRule(
-            id: id, service: .pjsip, severity: severity,
-            matches: "SecurityEvent=\"\(kind.rawValue)\",… RemoteAddress=\"IPV4|IPV6/transport/address/port\" (log) or Event: \(kind.rawValue) (AMI)",
-            rationale: rationale))
+        return (
+            kind,
+            DetectionRule(
+                id: id, service: .pjsip, severity: severity,
+                matches:
+                    "SecurityEvent=\"\(kind.rawValue)\",… RemoteAddress=\"IPV4|IPV6/transport/address/port\" (log) or Event: \(kind.rawValue) (AMI)",
+                rationale: rationale)
+        )
     }
 
     /// `InvalidAccountID` → `invalid-account-id`.
@@ -64,7 +70,9 @@ extension RuleCatalogue {
         matches: "PIKE - BLOCKing ip %s, node=%p",
         rationale: "The proxy's own flood detector already blocked the source.")
 
-    static let proxies: [DetectionRule] = [kamailioPikeBlocked, kamailioPikeAlert, kamailioMalformed, openSIPSPikeBlocked]
+    static let proxies: [DetectionRule] = [
+        kamailioPikeBlocked, kamailioPikeAlert, kamailioMalformed, openSIPSPikeBlocked,
+    ]
 
     // MARK: FreeSWITCH mod_sofia (log-auth-failures=true)
 

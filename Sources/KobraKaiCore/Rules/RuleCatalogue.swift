@@ -42,8 +42,10 @@ public enum RuleCatalogue {
         rationale: "Authenticator error (often a broken Authorization header); weak on its own.")
     static let pjsipExtensionNotFound = DetectionRule(
         id: "pjsip.call.extension-not-found", service: .pjsip, severity: .medium,
-        matches: "Call from '%s' (%s:%s) / %s: Call (%s:%s) to extension '%s' rejected because extension not found in context '%s'.",
-        rationale: "Dialling unknown (usually international) numbers through an unauthenticated context: toll-fraud probing.")
+        matches:
+            "Call from '%s' (%s:%s) / %s: Call (%s:%s) to extension '%s' rejected because extension not found in context '%s'.",
+        rationale:
+            "Dialling unknown (usually international) numbers through an unauthenticated context: toll-fraud probing.")
     static let pjsipAORNotFound = DetectionRule(
         id: "pjsip.registrar.aor-not-found", service: .pjsip, severity: .low,
         matches: "AOR '%s' not found for endpoint '%s' (%s:%d)",
@@ -51,7 +53,9 @@ public enum RuleCatalogue {
     static let pjsipNoAORs = DetectionRule(
         id: "pjsip.registrar.no-aors", service: .pjsip, severity: .low,
         matches: "Endpoint '%s' (%s:%d) has no configured AORs",
-        rationale: "Usually 'anonymous' trying to register; fail2ban's maintainers call it misconfiguration, so it only counts in volume.")
+        rationale:
+            "Usually 'anonymous' trying to register; fail2ban's maintainers call it misconfiguration, so it only counts in volume."
+    )
     static let pjsipNonSIPURI = DetectionRule(
         id: "pjsip.registrar.non-sip-uri", service: .pjsip, severity: .low,
         matches: "Endpoint '%s' (%s:%d) attempted to register to an AOR with a non-SIP URI",

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Dispatch
 import KobraKaiCore
@@ -53,11 +53,13 @@ struct ChunkParser {
             slots.deinitialize()
             slots.deallocate()
         }
-        let shared = SharedInput(window: window, slots: slots, first: parser, fresh: LogLineParser(context: parser.context))
+        let shared = SharedInput(
+            window: window, slots: slots, first: parser, fresh: LogLineParser(context: parser.context))
         let limit = maximumLineLength
         DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
             let start = index == 0 ? shared.first : shared.fresh
-            shared.slots[index] = Self.parsePart(shared.window, range: ranges[index], parser: start, maximumLineLength: limit)
+            shared.slots[index] = Self.parsePart(
+                shared.window, range: ranges[index], parser: start, maximumLineLength: limit)
         }
         var results = slots.map { $0! }
         for index in 1..<results.count where results[index - 1].parser.hasPendingState {
@@ -96,7 +98,8 @@ struct ChunkParser {
         var lineStart = range.lowerBound
         while lineStart < range.upperBound {
             let remaining = range.upperBound - lineStart
-            let lineEnd = memchr(base + lineStart, 0x0A, remaining)
+            let lineEnd =
+                memchr(base + lineStart, 0x0A, remaining)
                 .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? range.upperBound
             part.lineCount += 1
             if lineEnd - lineStart > maximumLineLength {

@@ -67,7 +67,9 @@ struct EventJSONWriter {
             output.commit(cursor.written)
             return
         }
-        let plain = account.utf8.withContiguousStorageIfAvailable { $0.count <= 64 && $0.allSatisfy(Self.needsNoEscape) }
+        let plain = account.utf8.withContiguousStorageIfAvailable {
+            $0.count <= 64 && $0.allSatisfy(Self.needsNoEscape)
+        }
         if plain == true {
             cursor.byte(UInt8(ascii: "\""))
             cursor.ascii(account)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import KobraKaiCore
 
@@ -40,7 +40,9 @@ struct LogFileScanner {
                 case .lines(let bytes):
                     for part in chunkParser.parse(bytes, parser: &parser) {
                         for outcome in part.outcomes {
-                            deliver(outcome.result, line: linesBefore + outcome.line, path: path, summary: &summary, onEvent: onEvent)
+                            deliver(
+                                outcome.result, line: linesBefore + outcome.line, path: path, summary: &summary,
+                                onEvent: onEvent)
                         }
                         linesBefore += part.lineCount
                     }
@@ -54,7 +56,8 @@ struct LogFileScanner {
     }
 
     private func deliver(
-        _ result: LineParseResult?, line: Int, path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void
+        _ result: LineParseResult?, line: Int, path: String, summary: inout ScanSummary,
+        onEvent: (SecurityEvent) -> Void
     ) {
         switch result {
         case nil:

@@ -49,7 +49,9 @@ struct ScanSummary {
 
     mutating func recordInjection(file: String, line: Int, reason: String) {
         injectionCount += 1
-        if injections.count < Self.listedNoticeLimit { injections.append(Notice(file: file, line: line, reason: reason)) }
+        if injections.count < Self.listedNoticeLimit {
+            injections.append(Notice(file: file, line: line, reason: reason))
+        }
     }
 
     mutating func recordMalformed(file: String, line: Int, reason: String) {
@@ -61,15 +63,19 @@ struct ScanSummary {
     func report(topAddresses: Int) -> String {
         var text = "lines read: \(linesRead)\n"
         text += "events: \(events)\n"
-        for (rule, count) in eventsByRule.sorted(by: { $0.count != $1.count ? $0.count > $1.count : $0.rule < $1.rule }) {
+        for (rule, count) in eventsByRule.sorted(by: { $0.count != $1.count ? $0.count > $1.count : $0.rule < $1.rule })
+        {
             text += "  \(rule.padding(to: 42))\(count)\n"
         }
         let attackers = eventsByAddress.filter { $0.value.attacks > 0 }
         text += "distinct addresses: \(eventsByAddress.count) (\(attackers.count) with non-informational events)\n"
         if topAddresses > 0 {
-            let top = attackers.sorted { $0.value.attacks != $1.value.attacks ? $0.value.attacks > $1.value.attacks : $0.key < $1.key }
+            let top = attackers.sorted {
+                $0.value.attacks != $1.value.attacks ? $0.value.attacks > $1.value.attacks : $0.key < $1.key
+            }
             for (address, entry) in top.prefix(topAddresses) {
-                text += "  \(address.description.padding(to: 40))\(String(entry.attacks).padding(to: 8))\(entry.rules.sorted().joined(separator: ","))\n"
+                text +=
+                    "  \(address.description.padding(to: 40))\(String(entry.attacks).padding(to: 8))\(entry.rules.sorted().joined(separator: ","))\n"
             }
         }
         text += "injection warnings: \(injectionCount)\n"

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a file descriptor in large windows of whole lines, without ever holding the whole file.
@@ -68,11 +68,15 @@ struct WindowReader {
                 index -= 1
             }
             let completeEnd = lastNewline.map { $0 + 1 } ?? start
-            if completeEnd > start { body(.lines(UnsafeBufferPointer(start: buffer + start, count: completeEnd - start))) }
+            if completeEnd > start {
+                body(.lines(UnsafeBufferPointer(start: buffer + start, count: completeEnd - start)))
+            }
             let carry = filled - completeEnd
             if endOfInput {
                 if carry > 0 {
-                    body(carry > maximumLineLength ? .overlongLine : .lines(UnsafeBufferPointer(start: buffer + completeEnd, count: carry)))
+                    body(
+                        carry > maximumLineLength
+                            ? .overlongLine : .lines(UnsafeBufferPointer(start: buffer + completeEnd, count: carry)))
                 }
             } else if carry > maximumLineLength {
                 body(.overlongLine)

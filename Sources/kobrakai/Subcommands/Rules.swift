@@ -14,11 +14,13 @@ extension KobraKai {
             var output = ""
             for rule in RuleCatalogue.all {
                 if json {
-                    output += "{\"id\":\(JSONText.quoted(rule.id)),\"service\":\(JSONText.quoted(rule.service.rawValue)),"
+                    output +=
+                        "{\"id\":\(JSONText.quoted(rule.id)),\"service\":\(JSONText.quoted(rule.service.rawValue)),"
                         + "\"severity\":\(JSONText.quoted(rule.severity.rawValue)),\"matches\":\(JSONText.quoted(rule.matches)),"
                         + "\"rationale\":\(JSONText.quoted(rule.rationale))}\n"
                 } else {
-                    output += rule.id.padding(to: 40) + rule.severity.rawValue.padding(to: 15)
+                    output +=
+                        rule.id.padding(to: 40) + rule.severity.rawValue.padding(to: 15)
                         + rule.service.rawValue.padding(to: 11) + rule.matches + "\n"
                 }
             }

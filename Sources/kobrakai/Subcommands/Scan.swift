@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import ArgumentParser
 import KobraKaiCore
@@ -24,13 +24,15 @@ extension KobraKai {
         @Flag(name: .long, help: "Print one JSON object per detected event.")
         var json = false
 
-        @Flag(name: .long, help: "Also print the ban decisions the policy would take (not yet available in this build).")
+        @Flag(
+            name: .long, help: "Also print the ban decisions the policy would take (not yet available in this build).")
         var decisions = false
 
         @Option(name: .long, help: "How many top addresses the report lists.")
         var top = 20
 
-        @Option(name: .long, help: ArgumentHelp("Parser threads (default: one per online processor).", visibility: .hidden))
+        @Option(
+            name: .long, help: ArgumentHelp("Parser threads (default: one per online processor).", visibility: .hidden))
         var threads: Int?
 
         @Argument(help: "Log files to scan; '-' reads standard input.")
@@ -38,14 +40,18 @@ extension KobraKai {
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("name at least one log file, or '-' for standard input") }
-            if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read only once") }
+            if files.filter({ $0 == "-" }).count > 1 {
+                throw ValidationError("standard input ('-') can be read only once")
+            }
             if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
         }
 
         func run() throws {
             if decisions || config != nil {
                 let flag = decisions ? "--decisions" : "--config"
-                writeStandardError("kobrakai scan: \(flag) is not yet available in this build (the ban policy and configuration are not part of it)\n")
+                writeStandardError(
+                    "kobrakai scan: \(flag) is not yet available in this build (the ban policy and configuration are not part of it)\n"
+                )
                 throw ExitCode(64)
             }
             var scanner = LogFileScanner(context: LocalTime.currentContext())

@@ -38,6 +38,7 @@ enum ChanSIPMessage {
             let toHeader = message.slice(from: message.start + 19, to: marker)
             return .hit(RuleHit(candidate.rule, source, account: toHeader.sipUser))
         }
-        return message.firstOffset(of: "' failed for '") == nil ? .noMatch : .malformed("unknown registration failure reason")
+        return message.firstOffset(of: "' failed for '") == nil
+            ? .noMatch : .malformed("unknown registration failure reason")
     }
 }

@@ -7,7 +7,9 @@ enum FreePBXMessage {
         guard message.hasPrefix("\"Rejecting unknown SIP connection from "), message.last == UInt8(ascii: "\""),
             message.count > 40
         else { return .noMatch }
-        guard let source = SourceAddress.parse(message.slice(from: message.start + 39, to: message.end - 1), port: .optional)
+        guard
+            let source = SourceAddress.parse(
+                message.slice(from: message.start + 39, to: message.end - 1), port: .optional)
         else { return .malformed("FreePBX rejection with an invalid address") }
         return .hit(RuleHit(RuleCatalogue.freePBXRejectedConnection, source))
     }

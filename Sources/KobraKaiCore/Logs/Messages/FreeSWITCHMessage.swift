@@ -10,9 +10,11 @@
 enum FreeSWITCHMessage {
     static func parse(_ message: TextSpan) -> MessageMatch {
         if message.hasPrefix("SIP auth failure (") || message.hasPrefix("SIP auth challenge (") {
-            guard message.firstOffset(of: ") on sofia profile '") != nil, let marker = message.lastOffset(of: " from ip ")
+            guard message.firstOffset(of: ") on sofia profile '") != nil,
+                let marker = message.lastOffset(of: " from ip ")
             else { return .noMatch }
-            let rule = message.hasPrefix("SIP auth failure (")
+            let rule =
+                message.hasPrefix("SIP auth failure (")
                 ? RuleCatalogue.freeSWITCHAuthFailure : RuleCatalogue.freeSWITCHAuthChallenge
             guard let source = SourceAddress.parse(message.from(marker + 9), port: .none) else {
                 return .malformed("sofia auth line with an invalid address")
@@ -27,7 +29,9 @@ enum FreeSWITCHMessage {
             return .hit(RuleHit(RuleCatalogue.freeSWITCHUnknownUser, source, account: user(in: message)))
         }
         if message.hasPrefix("IP "), message.last == UInt8(ascii: "\"") {
-            guard let space = message.firstOffset(of: UInt8(ascii: " "), from: message.start + 3) else { return .noMatch }
+            guard let space = message.firstOffset(of: UInt8(ascii: " "), from: message.start + 3) else {
+                return .noMatch
+            }
             let rule: DetectionRule
             if message.matches(" Rejected by register acl \"", at: space) {
                 rule = RuleCatalogue.freeSWITCHRegisterACL
@@ -36,7 +40,8 @@ enum FreeSWITCHMessage {
             } else {
                 return .noMatch
             }
-            guard let source = SourceAddress.parse(message.slice(from: message.start + 3, to: space), port: .none) else {
+            guard let source = SourceAddress.parse(message.slice(from: message.start + 3, to: space), port: .none)
+            else {
                 return .malformed("sofia ACL line with an invalid address")
             }
             return .hit(RuleHit(rule, source))

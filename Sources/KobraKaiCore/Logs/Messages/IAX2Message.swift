@@ -21,7 +21,8 @@ enum IAX2Message {
             return address(message.slice(from: start, to: comma), rule: RuleCatalogue.iaxConnectRejected)
         }
         if message.hasPrefix("Address "), message.hasSuffix(" failed CallToken hash inspection") {
-            return address(message.slice(from: message.start + 8, to: message.end - 33), rule: RuleCatalogue.iaxCallTokenHash)
+            return address(
+                message.slice(from: message.start + 8, to: message.end - 33), rule: RuleCatalogue.iaxCallTokenHash)
         }
         if message.hasPrefix("Call rejected, CallToken Support required. ") {
             guard let marker = message.firstOffset(of: " address ") else { return .noMatch }
@@ -57,7 +58,9 @@ enum IAX2Message {
             return .malformed("IAX2 line with an invalid address")
         }
         var account = message.from(accountStart ?? message.end)
-        if account.first == UInt8(ascii: "'"), let close = account.firstOffset(of: UInt8(ascii: "'"), from: account.start + 1) {
+        if account.first == UInt8(ascii: "'"),
+            let close = account.firstOffset(of: UInt8(ascii: "'"), from: account.start + 1)
+        {
             account = account.slice(from: account.start + 1, to: close)
         }
         return .hit(RuleHit(rule, source, account: account.isEmpty ? nil : account))
@@ -67,7 +70,8 @@ enum IAX2Message {
     private static func fromSuffix(_ message: TextSpan, rule: DetectionRule, nameStart: Int) -> MessageMatch {
         guard message.last == UInt8(ascii: ")"), let marker = message.lastOffset(of: " (from ") else { return .noMatch }
         let name = message.slice(from: nameStart, to: message.lastOffset(of: UInt8(ascii: "'")) ?? nameStart)
-        guard let source = SourceAddress.parse(message.slice(from: marker + 7, to: message.end - 1), port: .optional) else {
+        guard let source = SourceAddress.parse(message.slice(from: marker + 7, to: message.end - 1), port: .optional)
+        else {
             return .malformed("IAX2 line with an invalid address")
         }
         return .hit(RuleHit(rule, source, account: name.isEmpty ? nil : name))

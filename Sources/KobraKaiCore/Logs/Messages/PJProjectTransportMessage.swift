@@ -33,9 +33,12 @@ enum PJProjectTransportMessage {
         else { return Result(match: .malformed("pjproject packet line without a transport")) }
         let addressEnd = text.firstOffset(of: UInt8(ascii: " "), from: transportEnd + 1) ?? text.end
         let dumped = isError && text.last == UInt8(ascii: ":") ? min(size, 1 << 16) : nil
-        guard let source = SourceAddress.parse(
-            text.slice(from: transportEnd + 1, to: addressEnd), port: .required(unbracketedIPv6: true))
-        else { return Result(match: .malformed("pjproject packet line with an invalid address"), dumpedPacketBytes: dumped) }
+        guard
+            let source = SourceAddress.parse(
+                text.slice(from: transportEnd + 1, to: addressEnd), port: .required(unbracketedIPv6: true))
+        else {
+            return Result(match: .malformed("pjproject packet line with an invalid address"), dumpedPacketBytes: dumped)
+        }
         let rule = isError ? RuleCatalogue.pjsipPacketError : RuleCatalogue.pjsipPacketDropped
         return Result(match: .hit(RuleHit(rule, source)), dumpedPacketBytes: dumped)
     }

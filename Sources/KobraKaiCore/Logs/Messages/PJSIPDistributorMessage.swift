@@ -20,7 +20,8 @@ enum PJSIPDistributorMessage {
     static func parse(_ message: TextSpan) -> MessageMatch {
         guard message.hasPrefix("Request ") else { return .noMatch }
         guard let rule = reason(of: withoutCountedSuffix(message)) else {
-            return message.firstOffset(of: "' failed for '") == nil ? .noMatch : .malformed("unknown distributor reason")
+            return message.firstOffset(of: "' failed for '") == nil
+                ? .noMatch : .malformed("unknown distributor reason")
         }
         let left = leftReading(message)
         let right = rightReading(message)

@@ -7,20 +7,28 @@ enum PJSIPRegistrarMessage {
     static func parse(_ message: TextSpan) -> MessageMatch {
         if message.hasPrefix("AOR '") {
             if message.hasSuffix(")"), message.firstOffset(of: "' not found for endpoint '") != nil {
-                return addressInLastParentheses(message, suffixLength: 1, rule: RuleCatalogue.pjsipAORNotFound,
-                    account: message.slice(from: message.start + 5, to: message.lastOffset(of: "' not found for endpoint '") ?? message.start))
+                let aor = message.slice(
+                    from: message.start + 5, to: message.lastOffset(of: "' not found for endpoint '") ?? message.start)
+                return addressInLastParentheses(
+                    message, suffix: ")", rule: RuleCatalogue.pjsipAORNotFound, account: aor)
             }
-            if message.hasSuffix(") unable to register"), message.firstOffset(of: "' has no configured max_contacts. Endpoint '") != nil {
-                return addressInLastParentheses(message, suffixLength: 20, rule: RuleCatalogue.pjsipNoMaxContacts)
+            if message.hasSuffix(") unable to register"),
+                message.firstOffset(of: "' has no configured max_contacts. Endpoint '") != nil
+            {
+                return addressInLastParentheses(
+                    message, suffix: ") unable to register", rule: RuleCatalogue.pjsipNoMaxContacts)
             }
             return .noMatch
         }
         if message.hasPrefix("Endpoint '") {
             if message.hasSuffix(") has no configured AORs") {
-                return addressInLastParentheses(message, suffixLength: 24, rule: RuleCatalogue.pjsipNoAORs)
+                return addressInLastParentheses(
+                    message, suffix: ") has no configured AORs", rule: RuleCatalogue.pjsipNoAORs)
             }
             if message.hasSuffix(") attempted to register to an AOR with a non-SIP URI") {
-                return addressInLastParentheses(message, suffixLength: 52, rule: RuleCatalogue.pjsipNonSIPURI)
+                return addressInLastParentheses(
+                    message, suffix: ") attempted to register to an AOR with a non-SIP URI",
+                    rule: RuleCatalogue.pjsipNonSIPURI)
             }
             return .noMatch
         }
@@ -38,9 +46,9 @@ enum PJSIPRegistrarMessage {
     }
 
     private static func addressInLastParentheses(
-        _ message: TextSpan, suffixLength: Int, rule: DetectionRule, account: TextSpan? = nil
+        _ message: TextSpan, suffix: StaticString, rule: DetectionRule, account: TextSpan? = nil
     ) -> MessageMatch {
-        let close = message.end - suffixLength
+        let close = message.end - suffix.utf8CodeUnitCount
         guard let open = message.upTo(close).lastOffset(of: UInt8(ascii: "(")),
             message.matches("' (", at: open - 2)
         else { return .malformed("registrar line without an address") }

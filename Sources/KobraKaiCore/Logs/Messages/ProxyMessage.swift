@@ -23,19 +23,28 @@ enum ProxyMessage {
         if message.last == UInt8(ascii: ")"), let open = message.lastOffset(of: " (IP:"),
             message.firstOffset(of: "pike blocking ") != nil
         {
-            guard let source = SourceAddress.parse(message.slice(from: open + 5, to: message.end - 1),
-                port: .required(unbracketedIPv6: true))
+            guard
+                let source = SourceAddress.parse(
+                    message.slice(from: open + 5, to: message.end - 1),
+                    port: .required(unbracketedIPv6: true))
             else { return .malformed("pike alert without a valid address") }
             return .hit(RuleHit(RuleCatalogue.kamailioPikeAlert, source))
         }
         if let marker = message.lastOffset(of: "Malformed SIP ") {
             let rest = message.from(marker + 14)
             let kindLength: Int
-            if rest.hasPrefix("request from ") { kindLength = 13 }
-            else if rest.hasPrefix("response from ") { kindLength = 14 }
-            else if rest.hasPrefix("message from ") { kindLength = 13 }
-            else { return .noMatch }
-            guard let source = SourceAddress.parse(rest.dropping(first: kindLength), port: .required(unbracketedIPv6: true))
+            if rest.hasPrefix("request from ") {
+                kindLength = 13
+            } else if rest.hasPrefix("response from ") {
+                kindLength = 14
+            } else if rest.hasPrefix("message from ") {
+                kindLength = 13
+            } else {
+                return .noMatch
+            }
+            guard
+                let source = SourceAddress.parse(
+                    rest.dropping(first: kindLength), port: .required(unbracketedIPv6: true))
             else { return .malformed("malformed-SIP line without a valid address") }
             return .hit(RuleHit(RuleCatalogue.kamailioMalformed, source))
         }
@@ -48,8 +57,12 @@ enum ProxyMessage {
         guard let comma = message.firstOffset(of: ", node=", from: start) else { return nil }
         if requireEnd {
             let node = message.from(comma + 7)
-            guard !node.isEmpty, node.allSatisfy({ $0.isASCIIHexDigit || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "(")
-                || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: "n") || $0 == UInt8(ascii: "i") || $0 == UInt8(ascii: "l") })
+            guard !node.isEmpty,
+                node.allSatisfy({
+                    $0.isASCIIHexDigit || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "(")
+                        || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: "n") || $0 == UInt8(ascii: "i")
+                        || $0 == UInt8(ascii: "l")
+                })
             else { return nil }
         }
         return SourceAddress.parse(message.slice(from: start, to: comma), port: .none)

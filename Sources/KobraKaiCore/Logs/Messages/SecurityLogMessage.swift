@@ -45,7 +45,10 @@ enum SecurityLogMessage {
         case (nil, nil):
             return .malformed("security event without a valid RemoteAddress")
         case (let left?, let right?) where left.source == right:
-            return .hit(RuleHit(kind.rule, left.source, account: account(in: message, from: cursor), service: service, time: eventTime))
+            return .hit(
+                RuleHit(
+                    kind.rule, left.source, account: account(in: message, from: cursor), service: service,
+                    time: eventTime))
         default:
             return .injection("security event: RemoteAddress readings disagree (forged field in an unescaped value)")
         }
@@ -57,7 +60,9 @@ enum SecurityLogMessage {
         return message.slice(from: start, to: close)
     }
 
-    private static func leftReading(_ message: TextSpan, from: Int) -> (source: SourceAddress, marker: Int, valueEnd: Int)? {
+    private static func leftReading(_ message: TextSpan, from: Int) -> (
+        source: SourceAddress, marker: Int, valueEnd: Int
+    )? {
         var offset = from
         while let marker = message.firstOffset(of: ",RemoteAddress=\"", from: offset) {
             if let text = value(after: marker, in: message), let source = SecurityAddress.parse(text) {
