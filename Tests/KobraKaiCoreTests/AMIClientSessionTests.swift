@@ -143,6 +143,15 @@ struct AMIClientSessionTests {
         #expect(loggedIn.state == .loggedIn)
     }
 
+    @Test("logoff sends Logoff once and closes")
+    func logoff() throws {
+        var session = try Self.loggedIn()
+        #expect(session.logoff().compactMap(Self.text) == ["Action: Logoff\r\nActionID: kobrakai-2\r\n\r\n"])
+        #expect(session.state == .closed)
+        #expect(session.logoff().isEmpty)
+        #expect(session.tick(now: Self.at(100)).isEmpty)
+    }
+
     @Test("credentials that could inject AMI headers are refused")
     func unsafeCredentials() {
         #expect(throws: AMIClientConfiguration.Invalid.unsafeCredential(field: "secret")) {

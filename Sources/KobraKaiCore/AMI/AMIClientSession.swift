@@ -93,6 +93,16 @@ public struct AMIClientSession: Sendable {
         }
     }
 
+    /// Ends the session politely (daemon shutdown): the Logoff action to write before closing the socket.
+    public mutating func logoff() -> [Output] {
+        guard state == .loggedIn else {
+            state = .closed
+            return []
+        }
+        state = .closed
+        return [.send(AMIAction.logoff(actionID: makeActionID()))]
+    }
+
     private mutating func handleBanner(_ version: String, now: Timestamp) -> [Output] {
         guard state == .awaitingBanner else { return [.protocolError("unexpected AMI banner")] }
         managerVersion = version
