@@ -41,9 +41,10 @@ done
 echo "bench-scan: running fail2ban-regex (this takes a while)" >&2
 /usr/bin/time -v -o "$out/fail2ban.time" fail2ban-regex -o ip "$log" "$filter" >"$out/fail2ban.ips" 2>"$out/fail2ban.err"
 
-python3 - "$lines" "$key" "$out" <<'PY'
+python3 - "$lines" "$key" "$out" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, re, sys
 lines, key_path, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+print(f"machine: {sys.argv[4]} online CPUs (kobrakai parses on all of them; fail2ban-regex uses one), load average {sys.argv[5]}")
 
 def measure(name):
     text = open(f"{out}/{name}").read()

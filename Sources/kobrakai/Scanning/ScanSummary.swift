@@ -26,7 +26,7 @@ struct ScanSummary {
         mutating func record(_ event: SecurityEvent) {
             count += 1
             if event.severity > .informational { attacks += 1 }
-            if !rules.contains(event.rule) { rules.append(event.rule) }
+            if !rules.contains(where: { ScanSummary.sameRule($0, event.rule) }) { rules.append(event.rule) }
         }
     }
 
@@ -38,13 +38,20 @@ struct ScanSummary {
 
     mutating func record(_ event: SecurityEvent) {
         events += 1
-        if let index = eventsByRule.firstIndex(where: { $0.rule == event.rule }) {
+        if let index = eventsByRule.firstIndex(where: { Self.sameRule($0.rule, event.rule) }) {
             eventsByRule[index].count += 1
         } else {
             eventsByRule.append((event.rule, 1))
         }
         // Mutated in place: copying the tally out and back would copy its rule set on every event.
         eventsByAddress[event.address, default: AddressTally()].record(event)
+    }
+
+    /// String equality that rejects different lengths first (O(1) for native strings): most comparisons
+    /// in the tallies are between different rule ids.
+    @inline(__always)
+    static func sameRule(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs == rhs
     }
 
     mutating func recordInjection(file: String, line: Int, reason: String) {
