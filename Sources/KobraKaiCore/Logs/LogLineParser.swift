@@ -66,7 +66,7 @@ public struct LogLineParser: Sendable {
         guard let envelope = EnvelopeParser.parse(span, relevantOnly: true),
             envelope.producer == .asterisk || envelope.hasSecurityRelevantLevel
         else { return .noMatch }
-        if !coloursStripped && envelope.message.contains(0x1B) {
+        if !coloursStripped && envelope.message.prefixContains(0x1B, limit: Int.max) {
             return parseWithoutColours(span, lineNumber: lineNumber)
         }
         let outcome = MessageDispatcher.dispatch(envelope, context: context)
