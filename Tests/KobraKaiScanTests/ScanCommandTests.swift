@@ -90,6 +90,23 @@ struct ScanCommandTests {
         #expect(outcome.standardError.contains("\(path):2: line longer than 1 MiB"))
     }
 
+    @Test("a line larger than a whole read window is skipped, from a file and from standard input")
+    func lineLargerThanWindow() throws {
+        let text = "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'a'\n"
+            + String(repeating: "y", count: 6 << 20) + "\n"
+            + "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.9 failed to authenticate as 'b'"
+        let path = try ScanCommandRunner.temporaryLog(text)
+        for arguments in [["scan", "--json", path], ["scan", "--json", "-"]] {
+            let input = arguments.last == "-" ? Data(text.utf8) : nil
+            let outcome = try ScanCommandRunner.run(arguments, standardInput: input)
+            #expect(outcome.status == 0)
+            let events = try Self.jsonObjects(outcome.standardOutput)
+            #expect(events.map { $0["line"] as? Int } == [1, 3], "\(arguments)")
+            #expect(outcome.standardError.contains("lines read: 3"))
+            #expect(outcome.standardError.contains(":2: line longer than 1 MiB"))
+        }
+    }
+
     @Test("a missing file is reported with exit 66 and the other files are still scanned")
     func missingFile() throws {
         let path = try ScanCommandRunner.temporaryLog(Self.sample)
