@@ -74,6 +74,27 @@ struct LogLineParserTests {
         }
     }
 
+    @Test("a parser restricted to Asterisk ignores lines shaped like other programs' formats")
+    func restrictedSources() {
+        let pike = "May  1 10:21:00 sbc kamailio[4120]: WARNING: pike [pike_funcs.c:136]: pike_check_ipaddr(): PIKE - BLOCKing ip 198.51.100.7, node=0x7f3a1c2b4e10"
+        let sofia = "2024-05-01 10:22:01.654321 [WARNING] sofia_reg.c:3001 Can't find user [201@203.0.113.10] from 198.51.100.7"
+        let manager = "[2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'admin'"
+        var asteriskOnly = LogLineParser(context: Self.context, sources: .asterisk)
+        #expect(asteriskOnly.parse(pike) == .noMatch)
+        #expect(asteriskOnly.parse(sofia) == .noMatch)
+        guard case .event = asteriskOnly.parse(manager) else {
+            Issue.record("Asterisk lines still count")
+            return
+        }
+        var everything = LogLineParser(context: Self.context)
+        guard case .event = everything.parse(pike), case .event = everything.parse(sofia) else {
+            Issue.record("the default accepts every format")
+            return
+        }
+        var kamailioOnly = LogLineParser(context: Self.context, sources: .kamailio)
+        #expect(kamailioOnly.parse(manager) == .noMatch)
+    }
+
     @Test("CRLF line endings are accepted")
     func carriageReturn() {
         var parser = LogLineParser(context: Self.context)

@@ -127,6 +127,21 @@ struct ScanCommandTests {
         #expect(!outcome.standardError.isEmpty)
     }
 
+    @Test("--source restricts the formats read")
+    func sourceRestriction() throws {
+        let text = Self.sample
+            + "May  1 10:21:00 sbc kamailio[4120]: WARNING: pike [pike_funcs.c:136]: pike_check_ipaddr(): PIKE - BLOCKing ip 198.51.100.50, node=0x1\n"
+        let path = try ScanCommandRunner.temporaryLog(text)
+        let all = try ScanCommandRunner.run(["scan", "--json", path])
+        let asterisk = try ScanCommandRunner.run(["scan", "--json", "--source", "asterisk", path])
+        let kamailio = try ScanCommandRunner.run(["scan", "--json", "--source", "kamailio", path])
+        #expect(all.standardOutput.contains("198.51.100.50"))
+        #expect(!asterisk.standardOutput.contains("198.51.100.50"))
+        #expect(try Self.jsonObjects(asterisk.standardOutput).count == 3)
+        #expect(try Self.jsonObjects(kamailio.standardOutput).map { $0["rule"] as? String } == ["kamailio.pike.blocked"])
+        #expect(try ScanCommandRunner.run(["scan", "--source", "sendmail", path]).status == 64)
+    }
+
     @Test("kobrakai rules lists the whole catalogue")
     func rules() throws {
         let outcome = try ScanCommandRunner.run(["rules", "--json"])

@@ -7,11 +7,14 @@ import KobraKaiAddress
 /// is reported as an injection attempt (§6.4 (5)).
 public struct LogLineParser: Sendable {
     public var context: TimeContext
+    /// The log formats this parser accepts; lines in any other program's format are `.noMatch`.
+    public let sources: LogSources
     private var packetDump = PacketDumpTracker()
     private var scratch: [UInt8] = []
 
-    public init(context: TimeContext) {
+    public init(context: TimeContext, sources: LogSources = .all) {
         self.context = context
+        self.sources = sources
     }
 
     /// Whether the meaning of the next line depends on lines already parsed (a packet dump is open).
@@ -64,7 +67,8 @@ public struct LogLineParser: Sendable {
         if span.first == UInt8(ascii: "{") { return parseJSON(span, lineNumber: lineNumber) }
         // With `relevantOnly` the Asterisk level is already checked; the other producers check here.
         guard let envelope = EnvelopeParser.parse(span, relevantOnly: true),
-            envelope.producer == .asterisk || envelope.hasSecurityRelevantLevel
+            envelope.producer == .asterisk || envelope.hasSecurityRelevantLevel,
+            sources.contains(LogSources(envelope.producer))
         else { return .noMatch }
         if !coloursStripped && envelope.message.prefixContains(0x1B, limit: Int.max) {
             return parseWithoutColours(span, lineNumber: lineNumber)
@@ -78,6 +82,7 @@ public struct LogLineParser: Sendable {
     }
 
     private mutating func parseJSON(_ span: TextSpan, lineNumber: Int?) -> LineParseResult {
+        guard sources.contains(.asterisk) else { return .noMatch }
         let record: JSONLogRecord
         do {
             record = try JSONLogRecord.parse(span)

@@ -17,18 +17,20 @@ struct LogFileScanner {
     }
 
     let context: TimeContext
+    let sources: LogSources
     var parts = ChunkParser.onlineProcessors
     var reader = WindowReader()
 
-    init(context: TimeContext) {
+    init(context: TimeContext, sources: LogSources = .all) {
         self.context = context
+        self.sources = sources
     }
 
     func scan(path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void) throws(Failure) {
         let descriptor: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { if descriptor != 0 { close(descriptor) } }
-        var parser = LogLineParser(context: context)
+        var parser = LogLineParser(context: context, sources: sources)
         let chunkParser = ChunkParser(parts: parts, maximumLineLength: reader.maximumLineLength)
         var linesBefore = 0
         do {

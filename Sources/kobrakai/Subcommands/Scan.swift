@@ -28,6 +28,15 @@ extension KobraKai {
             name: .long, help: "Also print the ban decisions the policy would take (not yet available in this build).")
         var decisions = false
 
+        @Option(
+            name: .long,
+            help: """
+                Only read lines in this program's format (repeatable; default: detect asterisk, kamailio, \
+                opensips and freeswitch lines). Restricting it means a line shaped like another program's \
+                format is never counted.
+                """)
+        var source: [SourceFormat] = []
+
         @Option(name: .long, help: "How many top addresses the report lists.")
         var top = 20
 
@@ -54,7 +63,8 @@ extension KobraKai {
                 )
                 throw ExitCode(64)
             }
-            var scanner = LogFileScanner(context: LocalTime.currentContext())
+            let sources = source.isEmpty ? LogSources.all : LogSources(source.map(\.sources))
+            var scanner = LogFileScanner(context: LocalTime.currentContext(), sources: sources)
             if let threads { scanner.parts = threads }
             var summary = ScanSummary()
             var output = OutputBuffer(descriptor: 1)
