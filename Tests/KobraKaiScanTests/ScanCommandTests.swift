@@ -51,6 +51,25 @@ struct ScanCommandTests {
         #expect(!outcome.standardOutput.contains("203.0.113.99"))
     }
 
+    @Test("IPv6 addresses, long and control-character accounts are written as valid JSON")
+    func jsonEdgeCases() throws {
+        let longAccount = String(repeating: "u", count: 300)
+        let text = """
+            [2024-05-01 10:16:00] NOTICE[3400] manager.c: 2001:db8::7 failed to authenticate as '\(longAccount)'
+            [2024-05-01 10:16:00] NOTICE[3400] manager.c: 198.51.100.7 failed to authenticate as 'tab\there\u{7F}é'
+
+            """
+        let path = try ScanCommandRunner.temporaryLog(text)
+        let outcome = try ScanCommandRunner.run(["scan", "--json", path])
+        #expect(outcome.status == 0)
+        let events = try Self.jsonObjects(outcome.standardOutput)
+        #expect(events.count == 2)
+        #expect(events[0]["ip"] as? String == "2001:db8::7")
+        #expect(events[0]["account"] as? String == longAccount)
+        #expect(events[1]["account"] as? String == "tab\there\u{7F}é")
+        #expect(outcome.standardOutput.split(separator: "\n").count == 2, "one line per event")
+    }
+
     @Test("without --json a readable report goes to stdout")
     func textReport() throws {
         let path = try ScanCommandRunner.temporaryLog(Self.sample)

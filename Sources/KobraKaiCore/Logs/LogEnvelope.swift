@@ -19,10 +19,10 @@ struct LogEnvelope {
     init(producer: Producer, level: TextSpan, file: TextSpan, message: TextSpan, date: TextSpan?) {
         self.producer = producer
         bytes = level.bytes
-        levelRange = (Int32(level.start), Int32(level.end))
-        fileRange = (Int32(file.start), Int32(file.end))
-        messageRange = (Int32(message.start), Int32(message.end))
-        dateRange = date.map { (Int32($0.start), Int32($0.end)) }
+        levelRange = (Int32(clamping: level.start), Int32(clamping: level.end))
+        fileRange = (Int32(clamping: file.start), Int32(clamping: file.end))
+        messageRange = (Int32(clamping: message.start), Int32(clamping: message.end))
+        dateRange = date.map { (Int32(clamping: $0.start), Int32(clamping: $0.end)) }
     }
 
     /// `NOTICE`, `WARNING`, … (Asterisk, FreeSWITCH) or the syslog level word (Kamailio, OpenSIPS).

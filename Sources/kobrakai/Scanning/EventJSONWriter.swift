@@ -13,8 +13,11 @@ struct EventJSONWriter {
         filePrefix = Array(("{\"file\":" + JSONText.quoted(file) + ",\"line\":").utf8)
     }
 
-    /// Room for everything but the file name and the account, which are reserved separately.
-    private static let fixedRoom = 256
+    /// Room for everything but the file name (written separately). The bound, field by field: line ≤ 19
+    /// digits, fixed keys 64, quoted time 26, ip ≤ 64, rule ≤ 64, severity ≤ 13, service ≤ 10 (the `ascii`
+    /// writer caps each string at 64 bytes), a plain account ≤ 64 with its quotes and `}\n` 4: 328 bytes,
+    /// checked after every object. A longer or escaped account goes through `OutputBuffer.append`.
+    private static let fixedRoom = 512
 
     func append(_ event: SecurityEvent, to output: inout OutputBuffer) {
         filePrefix.withUnsafeBufferPointer { output.append($0) }
@@ -64,6 +67,7 @@ struct EventJSONWriter {
         cursor.literal("\",\"account\":")
         guard let account = event.account else {
             cursor.literal("null}\n")
+            precondition(cursor.written <= Self.fixedRoom, "JSON event overran its reserved room")
             output.commit(cursor.written)
             return
         }
@@ -74,9 +78,11 @@ struct EventJSONWriter {
             cursor.byte(UInt8(ascii: "\""))
             cursor.ascii(account)
             cursor.literal("\"}\n")
+            precondition(cursor.written <= Self.fixedRoom, "JSON event overran its reserved room")
             output.commit(cursor.written)
             return
         }
+        precondition(cursor.written <= Self.fixedRoom, "JSON event overran its reserved room")
         output.commit(cursor.written)
         output.append(JSONText.quoted(account) + "}\n")
     }

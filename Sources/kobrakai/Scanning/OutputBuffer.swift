@@ -29,6 +29,7 @@ struct OutputBuffer: ~Copyable {
     /// Requests larger than the whole buffer are the caller's to split.
     @inline(__always)
     mutating func reserve(_ bytes: Int) -> UnsafeMutablePointer<UInt8> {
+        precondition(bytes <= capacity, "reservation larger than the output block")
         if count + bytes > capacity { flush() }
         return storage + count
     }
