@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink install clean
+.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean
 
 all: build
 
@@ -31,6 +31,10 @@ demo: deps
 bench-netlink: deps
 	$(SWIFT) build -c release --product kkbench
 	.build/release/kkbench
+
+# kobrakai scan vs fail2ban-regex on a generated 1,000,000-line log (LINES=… to change).
+bench-scan: deps
+	scripts/bench-scan.sh
 
 clean:
 	rm -rf .build

@@ -9,6 +9,9 @@ import PackageDescription
 let package = Package(
     name: "KobraKai",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kobrakai", targets: ["kobrakai"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -55,6 +58,16 @@ let package = Package(
             dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiAddress", "KobraKaiFirewall"]
         ),
         .testTarget(name: "kksetTests", dependencies: ["kkset", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport"]),
+
+        // MARK: Detection core parsing and kobrakai
+        // The `kobrakai` executable (scan now, the daemon's `run` later) stays thin: argument parsing,
+        // file reading and output; parsing lives in KobraKaiCore.
+        .executableTarget(
+            name: "kobrakai",
+            dependencies: ["KobraKaiCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
