@@ -11,6 +11,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C system libraries (headers from Debian's libmnl-dev / libnftnl-dev)
@@ -33,6 +36,27 @@ let package = Package(
 
         // MARK: Detection core: parsers, AMI protocol, policy, configuration. Pure Swift, time passed in.
         .target(name: "KobraKaiCore", dependencies: ["KobraKaiAddress", "KobraKaiFirewall"]),
+
+        // MARK: Daemon services: file following, state store, control socket, systemd notify, ban engine.
+        // Impure (Glibc, SQLite, sockets); takes `any Firewall` and never imports KobraKaiNetfilter.
+        .target(
+            name: "KobraKaiDaemon",
+            dependencies: [
+                "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "KobraKaiDaemonTests",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
