@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench install clean
+.PHONY: all build release deps test demo bench install clean check-unit
 
 all: build
 
@@ -22,6 +22,11 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/check-unit.sh
+
+# systemd-analyze verify + security (offline; exposure must stay <= 3.0). Skips when systemd-analyze is absent.
+check-unit:
+	scripts/check-unit.sh
 
 demo: deps
 	$(SWIFT) build
