@@ -51,22 +51,23 @@ public actor BanEngine: Service {
     public func run() async throws {
         let (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         pendingSignal = signalContinuation
-        await withDiscardingTaskGroup { group in
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in self.events.cancelOnGracefulShutdown() { await self.observe(event) }
-                signalContinuation.finish()
-            }
-            group.addTask {
-                // Each signal opens a tick; the flush after the loop sends whatever shutdown left pending.
+                // Each signal opens a tick: decisions arriving during it join the same transaction.
                 for await _ in signals {
-                    // Shutdown cuts the tick short rather than delaying the stop by it.
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.tick) }
+                    try? await Task.sleep(for: self.tick)
+                    if Task.isCancelled { return }
                     await self.flush()
                 }
-                await self.flush()
             }
+            // Events are observed on the actor itself: no hop per event, and flushes interleave at awaits.
+            for await event in events.cancelOnGracefulShutdown() { observe(event) }
+            // Input ended or shutdown began: stop the timer and send what is pending right away.
+            group.cancelAll()
         }
+        signalContinuation.finish()
         pendingSignal = nil
+        await flush()
     }
 
     /// Puts back every unexpired ban from the state store with its remaining time, in one transaction:

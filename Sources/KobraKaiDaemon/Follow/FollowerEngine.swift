@@ -71,6 +71,11 @@ final class FollowerEngine {
 
     // MARK: Opening and switching
 
+    /// Makes the start-up open attempt now (see `LogFollower.start()`).
+    func openAtStart() throws(SystemCallError) {
+        if isStarting { try openIfPresent() }
+    }
+
     private func openIfPresent() throws(SystemCallError) {
         let starting = isStarting
         isStarting = false

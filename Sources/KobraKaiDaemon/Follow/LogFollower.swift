@@ -24,18 +24,30 @@ public struct LogFollower: AsyncSequence, Sendable {
         self.logger = logger
     }
 
+    /// Starts lazily, on the first `next()`.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(configuration: configuration, logger: logger)
+        Iterator(configuration: configuration, logger: logger, session: nil)
     }
 
-    public struct Iterator: AsyncIteratorProtocol {
+    /// Starts now: when this returns, the directory is watched and the start position is fixed (a file
+    /// present is open at its start position; a missing one will be read from its first byte). Lines
+    /// written from this point on are delivered by the returned iterator.
+    /// - Throws: `SystemCallError` when the directory is missing or the file cannot be opened.
+    public func start() throws(SystemCallError) -> Iterator {
+        let session = try FollowerSession(configuration: configuration, logger: logger)
+        try session.openAtStart()
+        return Iterator(configuration: configuration, logger: logger, session: session)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         private let configuration: LogFollowerConfiguration
         private let logger: Logger
         private var session: FollowerSession?
 
-        init(configuration: LogFollowerConfiguration, logger: Logger) {
+        init(configuration: LogFollowerConfiguration, logger: Logger, session: FollowerSession?) {
             self.configuration = configuration
             self.logger = logger
+            self.session = session
         }
 
         /// The next batch, or `nil` once the task is cancelled.
@@ -69,6 +81,9 @@ final class FollowerSession: @unchecked Sendable {
             try self.engine.nextBatch(wake: self.wake)
         }
     }
+
+    /// Opens the file at its start position now rather than on the first read.
+    func openAtStart() throws(SystemCallError) { try engine.openAtStart() }
 
     func stop() { wake.signal() }
 

@@ -51,7 +51,8 @@ struct BanEngineTests {
 
     @Test("a burst of decisions becomes one firewall transaction, recorded in the store with expiry and reason")
     func coalescesOneTick() async throws {
-        let fixture = try Fixture(tick: .milliseconds(50))
+        // A tick far longer than the test: the only flush is the one when the input ends.
+        let fixture = try Fixture(tick: .seconds(60))
         let running = Task { try await fixture.engine.run() }
         for host in 1...100 {
             for _ in 0..<3 { fixture.input.yield(Self.event("198.51.100.\(host)")) }
@@ -68,6 +69,18 @@ struct BanEngineTests {
         #expect(stored.first?.origin == "log")
         let statistics = await fixture.engine.statistics
         #expect(statistics.eventsObserved == 300 && statistics.bansApplied == 100 && statistics.transactions == 1)
+    }
+
+    @Test("a tick flushes on its own while the input stays open")
+    func tickFlushes() async throws {
+        let fixture = try Fixture(tick: .milliseconds(2))
+        let running = Task { try await fixture.engine.run() }
+        for _ in 0..<3 { fixture.input.yield(Self.event("203.0.113.77")) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await fixture.firewall.banCalls.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(await fixture.firewall.banCalls.map { $0.map(\.target.description) } == [["203.0.113.77"]])
+        running.cancel()
+        try await running.value
     }
 
     @Test("allowlisted targets are never sent to the firewall; a covering allowlist prefix counts")

@@ -16,9 +16,9 @@ struct LogRotationTests {
 
     /// Starts following and returns once the follower has the file open (it delivered the `ready` line the
     /// writer wrote first), so that the rotations below happen to a file it follows.
-    private static func follow(_ path: String, writer: LogWriter?) async -> LineCollector {
+    private static func follow(_ path: String, writer: LogWriter?) async throws -> LineCollector {
         let collector = LineCollector()
-        await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        try await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
         writer?.line("ready")
         _ = await collector.waitForLines(1)
         return collector
@@ -29,7 +29,7 @@ struct LogRotationTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("security")
         let writer = try LogWriter(path: path)
-        let collector = await Self.follow(path, writer: writer)
+        let collector = try await Self.follow(path, writer: writer)
         let expected = ["ready"] + Self.expectedLines()
         for (index, line) in expected.enumerated().dropFirst() {
             writer.line(line)
@@ -52,7 +52,7 @@ struct LogRotationTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("messages")
         let writer = try LogWriter(path: path)
-        let collector = await Self.follow(path, writer: writer)
+        let collector = try await Self.follow(path, writer: writer)
         writer.line("before")
         _ = rename(path, path + ".1")
         writer.line("to the renamed file")
@@ -69,7 +69,7 @@ struct LogRotationTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("full")
         let writer = try LogWriter(path: path)
-        let collector = await Self.follow(path, writer: writer)
+        let collector = try await Self.follow(path, writer: writer)
         let expected = ["ready"] + Self.expectedLines()
         var delivered = 0
         for (index, line) in expected.enumerated().dropFirst() {
@@ -92,7 +92,7 @@ struct LogRotationTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("security")
         var writer: LogWriter? = try LogWriter(path: path)
-        let collector = await Self.follow(path, writer: writer)
+        let collector = try await Self.follow(path, writer: writer)
         writer?.line("a")
         writer?.line("b")
         unlink(path)
@@ -116,7 +116,7 @@ struct LogRotationTests {
         let expected = Self.expectedLines()
         for (round, chunk) in stride(from: 0, to: expected.count, by: 600).enumerated() {
             let collector = LineCollector()
-            await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning, savedPosition: saved)))
+            try await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning, savedPosition: saved)))
             let slice = expected[chunk..<min(chunk + 600, expected.count)]
             for (offset, line) in slice.enumerated() {
                 writer.line(line)

@@ -8,9 +8,11 @@ actor LineCollector {
     var lines: [String] { batches.flatMap { $0.lines.map(\.text) } }
     var lastPosition: FilePosition? { batches.last?.position }
 
-    func start(_ follower: LogFollower) {
+    /// Starts following before returning (the start position is fixed), then collects in a task.
+    func start(_ follower: LogFollower) throws {
+        var iterator = try follower.start()
         task = Task {
-            for try await batch in follower { self.append(batch) }
+            while let batch = try await iterator.next() { self.append(batch) }
         }
     }
 
