@@ -63,6 +63,11 @@ final class ControlListener: Sendable {
             }
             // A peer that gave up between poll and accept, or a signal: wait again.
             if [EINTR, EAGAIN, ECONNABORTED, EPROTO].contains(errno) { continue }
+            // Out of descriptors or memory: transient; pause instead of ending the daemon or spinning.
+            if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) {
+                usleep(100_000)
+                continue
+            }
             throw .current("accept \(path)")
         }
     }

@@ -105,11 +105,6 @@ final class FollowerEngine {
                 offset = size
             }
         }
-        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else {
-            let error = SystemCallError.current("lseek \(configuration.path)")
-            close(descriptor)
-            throw error
-        }
         file = OpenFile(descriptor: descriptor, identity: identity, offset: offset)
         assembler.reset()
         watcher.watchFile(at: configuration.path)
@@ -133,7 +128,7 @@ final class FollowerEngine {
             var info = stat()
             if fstat(descriptor, &info) == 0,
                 FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == saved.identity,
-                Int64(info.st_size) > saved.offset, lseek(descriptor, off_t(saved.offset), SEEK_SET) >= 0
+                Int64(info.st_size) > saved.offset
             {
                 file = OpenFile(descriptor: descriptor, identity: saved.identity, offset: saved.offset)
                 assembler.reset()
@@ -175,7 +170,6 @@ final class FollowerEngine {
         guard Int64(info.st_size) < current.offset || !current.fingerprint.matches(current.descriptor, endingAt: current.offset)
         else { return false }
         logger.info("log file truncated, reading from its start", metadata: ["path": "\(configuration.path)"])
-        guard lseek(current.descriptor, 0, SEEK_SET) >= 0 else { throw .current("lseek \(configuration.path)") }
         file?.offset = 0
         file?.fingerprint.reset()
         assembler.reset()
@@ -189,7 +183,12 @@ final class FollowerEngine {
         guard var current = file else { return nil }
         var lines: [LogLine] = []
         while lines.count < configuration.maxBatchLines {
-            let count = retryingOnInterrupt { readBuffer.withUnsafeMutableBytes { read(current.descriptor, $0.baseAddress, $0.count) } }
+            // pread at our own offset: the descriptor's implicit position never matters, whatever happened
+            // before (a discarded read after a truncation, a restart at 0).
+            let offset = current.offset
+            let count = retryingOnInterrupt {
+                readBuffer.withUnsafeMutableBytes { pread(current.descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+            }
             if count < 0 { throw .current("read \(configuration.path)") }
             if count == 0 { break }
             // Truncated and refilled between the check and this read: what was read is not the continuation.
