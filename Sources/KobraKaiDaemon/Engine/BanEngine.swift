@@ -13,16 +13,16 @@ import ServiceLifecycle
 public actor BanEngine: Service {
     private let events: AsyncStream<SecurityEvent>
     private var policy: any BanDeciding
-    private let firewall: any Firewall
-    private let store: StateStore
-    private var allowlist: Allowlist
+    let firewall: any Firewall
+    let store: StateStore
+    private(set) var allowlist: Allowlist
     private let tick: Duration
-    private let now: @Sendable () -> Timestamp
-    private let logger: Logger
+    let now: @Sendable () -> Timestamp
+    let logger: Logger
 
     private var pending: [IPPrefix: BanDecision] = [:]
     private var pendingSignal: AsyncStream<Void>.Continuation?
-    public private(set) var statistics = BanEngineStatistics()
+    public internal(set) var statistics = BanEngineStatistics()
 
     /// - Parameters:
     ///   - events: every source's events, merged; the engine ends when the stream finishes.
