@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -15,8 +15,13 @@ final class DatagramSink: @unchecked Sendable {
         }
     }
 
-    /// The next datagram, or `nil` after `timeoutMilliseconds`.
-    func receive(timeoutMilliseconds: Int32 = 5000) -> String? {
+    /// The next datagram, or `nil` after `timeoutMilliseconds`; waits off the cooperative pool, which the
+    /// services under test need.
+    func receive(timeoutMilliseconds: Int32 = 5000) async -> String? {
+        (try? await offPool { self.receiveBlocking(timeoutMilliseconds: timeoutMilliseconds) }) ?? nil
+    }
+
+    private func receiveBlocking(timeoutMilliseconds: Int32) -> String? {
         var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&entry, 1, timeoutMilliseconds) == 1 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)

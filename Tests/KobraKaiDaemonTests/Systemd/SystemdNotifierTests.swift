@@ -8,29 +8,29 @@ import Testing
 @Suite("SystemdNotifier")
 struct SystemdNotifierTests {
     @Test("READY, STATUS, RELOADING, STOPPING and WATCHDOG reach a path socket as systemd expects them")
-    func messagesToPathSocket() throws {
+    func messagesToPathSocket() async throws {
         let directory = try TemporaryDirectory()
         let sink = try DatagramSink(address: directory.file("notify"))
         let notifier = SystemdNotifier.fromEnvironment { ["NOTIFY_SOCKET": sink.address][$0] }
         #expect(notifier.isEnabled)
         try notifier.ready(status: "following 3 files, 12 bans restored")
-        #expect(sink.receive() == "READY=1\nSTATUS=following 3 files, 12 bans restored")
+        #expect(await sink.receive() == "READY=1\nSTATUS=following 3 files, 12 bans restored")
         try notifier.status("multi\nline")
-        #expect(sink.receive() == "STATUS=multi line")
+        #expect(await sink.receive() == "STATUS=multi line")
         try notifier.reloading()
-        let reloading = try #require(sink.receive())
+        let reloading = try #require(await sink.receive())
         #expect(reloading.hasPrefix("RELOADING=1\nMONOTONIC_USEC="))
         try notifier.watchdog()
-        #expect(sink.receive() == "WATCHDOG=1")
+        #expect(await sink.receive() == "WATCHDOG=1")
         try notifier.stopping()
-        #expect(sink.receive() == "STOPPING=1")
+        #expect(await sink.receive() == "STOPPING=1")
     }
 
     @Test("an abstract socket (@name) works too")
-    func abstractSocket() throws {
+    func abstractSocket() async throws {
         let sink = try DatagramSink(address: "@kobrakai-test-\(UUID().uuidString)")
         try SystemdNotifier(socketPath: sink.address, watchdogInterval: nil).ready()
-        #expect(sink.receive() == "READY=1")
+        #expect(await sink.receive() == "READY=1")
     }
 
     @Test("without NOTIFY_SOCKET every call is a no-op; a vanished socket is an error")
@@ -59,18 +59,18 @@ struct SystemdNotifierTests {
         let notifier = SystemdNotifier(socketPath: sink.address, watchdogInterval: .milliseconds(20))
         try await testGracefulShutdown { trigger in
             let task = Task { try await WatchdogService(notifier: notifier).run() }
-            for _ in 0..<3 { #expect(sink.receive() == "WATCHDOG=1") }
+            for _ in 0..<3 { #expect(await sink.receive() == "WATCHDOG=1") }
             trigger.triggerGracefulShutdown()
             try await task.value
         }
         var remaining: [String] = []
-        while let message = sink.receive(timeoutMilliseconds: 100) { remaining.append(message) }
+        while let message = await sink.receive(timeoutMilliseconds: 100) { remaining.append(message) }
         #expect(remaining.last == "STOPPING=1")
 
         let unhealthy = Task { try await WatchdogService(notifier: notifier, isHealthy: { false }).run() }
-        #expect(sink.receive(timeoutMilliseconds: 200) == nil)
+        #expect(await sink.receive(timeoutMilliseconds: 200) == nil)
         unhealthy.cancel()
         try await unhealthy.value
-        #expect(sink.receive() == "STOPPING=1")
+        #expect(await sink.receive() == "STOPPING=1")
     }
 }
