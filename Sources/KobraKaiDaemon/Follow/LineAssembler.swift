@@ -16,6 +16,9 @@ struct LineAssembler {
     private(set) var pendingByteCount: Int64 = 0
     private(set) var truncatedLineCount = 0
 
+    /// Bytes held in memory for the unfinished line (bounded by `maxLineLength` plus one read).
+    var heldByteCount: Int { pending.count + (overlongHead?.count ?? 0) }
+
     init(maxLineLength: Int) { self.maxLineLength = maxLineLength }
 
     /// Appends bytes read at `offset` in the file and adds every line they complete to `lines`.

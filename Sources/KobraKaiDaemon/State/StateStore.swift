@@ -13,6 +13,9 @@ import KobraKaiCore
 /// transaction; WAL with `synchronous=NORMAL` survives a crash of the process without corruption (a power
 /// cut may lose the last transactions, never the file).
 public final class StateStore: Sendable {
+    /// Where systemd's StateDirectory=kobrakai puts it.
+    public static let defaultDirectory = "/var/lib/kobrakai"
+
     /// The file name inside the state directory.
     public static let fileName = "kobrakai.sqlite"
 
