@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench install clean check-unit
+.PHONY: all build release deps test demo bench install clean check-unit check-sandbox
 
 all: build
 
@@ -27,6 +27,10 @@ test: deps
 # systemd-analyze verify + security (offline; exposure must stay <= 3.0). Skips when systemd-analyze is absent.
 check-unit:
 	scripts/check-unit.sh
+
+# Runs the daemon tests under MemoryDenyWriteExecute and the unit's system-call filter (needs libseccomp-dev).
+check-sandbox:
+	scripts/check-sandbox.sh
 
 demo: deps
 	$(SWIFT) build

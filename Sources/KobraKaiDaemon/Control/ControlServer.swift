@@ -18,20 +18,25 @@ public struct ControlServer: Service {
     private let configuration: ControlServerConfiguration
     private let handler: any ControlRequestHandler
     private let logger: Logger
+    private let onListening: @Sendable () -> Void
 
+    /// - Parameter onListening: called once the socket accepts connections (the daemon sends systemd
+    ///   READY=1 only after every such service is listening).
     public init(
         configuration: ControlServerConfiguration, handler: any ControlRequestHandler,
-        logger: Logger = Logger(label: "kobrakai.control")
+        logger: Logger = Logger(label: "kobrakai.control"), onListening: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        self.onListening = onListening
     }
 
     public func run() async throws {
         let listener = try ControlListener(path: configuration.path)
         let wake = try WakeSignal()
         logger.info("control socket listening", metadata: ["path": "\(configuration.path)"])
+        onListening()
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 try await withThrowingDiscardingTaskGroup { group in

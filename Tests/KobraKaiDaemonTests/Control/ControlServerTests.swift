@@ -23,8 +23,7 @@ struct ControlServerTests {
     ) async throws -> (RunningService, String) {
         let path = directory.file("run/kobrakai/control.sock")
         let configuration = ControlServerConfiguration(path: path, allowedUserIDs: allowed, maxRequestLength: maxRequestLength)
-        let service = RunningService(ControlServer(configuration: configuration, handler: EchoHandler()))
-        try await waitForFile(path)
+        let service = try await startControlServer(configuration: configuration, handler: EchoHandler())
         return (service, path)
     }
 
@@ -146,11 +145,14 @@ struct ControlServerTests {
     func gracefulShutdown() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("control.sock")
-        let server = ControlServer(configuration: .init(path: path, allowedUserIDs: [getuid()]), handler: EchoHandler())
+        let (listening, signal) = AsyncStream<Void>.makeStream()
+        let server = ControlServer(
+            configuration: .init(path: path, allowedUserIDs: [getuid()]), handler: EchoHandler(), onListening: { signal.yield() })
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
-                try await waitForFile(path)
+                var iterator = listening.makeAsyncIterator()
+                _ = await iterator.next()
                 // A connected client that never sends anything.
                 let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
                 defer { close(client) }

@@ -15,8 +15,7 @@ struct EngineControlHandlerTests {
             engine: fixture.engine, defaultBanDuration: .seconds(3600),
             extraStatus: { ["followed_files": .integer(2)] }, reload: { "allowlist: 1 entry" })
         let path = fixture.directory.file("control.sock")
-        let server = RunningService(ControlServer(configuration: .init(path: path, allowedUserIDs: [getuid()]), handler: handler))
-        try await waitForFile(path)
+        let server = try await startControlServer(configuration: .init(path: path, allowedUserIDs: [getuid()]), handler: handler)
 
         let responses = try await offPool {
             let client = try ControlClient(path: path)

@@ -1,4 +1,5 @@
 import Foundation
+import KobraKaiDaemon
 import ServiceLifecycle
 
 /// Runs a service in a task for the length of a test.
@@ -16,13 +17,15 @@ final class RunningService: Sendable {
     }
 }
 
-/// Waits until `path` exists (a server finished binding), up to `timeout`.
-func waitForFile(_ path: String, timeout: Duration = .seconds(10)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !FileManager.default.fileExists(atPath: path) {
-        guard ContinuousClock.now < deadline else { throw TestFailure("\(path) did not appear") }
-        try await Task.sleep(for: .milliseconds(5))
-    }
+/// Starts a control server and returns once it accepts connections.
+func startControlServer(
+    configuration: ControlServerConfiguration, handler: any ControlRequestHandler
+) async throws -> RunningService {
+    let (listening, signal) = AsyncStream<Void>.makeStream()
+    let service = RunningService(ControlServer(configuration: configuration, handler: handler, onListening: { signal.yield() }))
+    var iterator = listening.makeAsyncIterator()
+    guard await iterator.next() != nil else { throw TestFailure("control server did not start") }
+    return service
 }
 
 /// Runs blocking client code (sockets, child processes) off the cooperative pool, which the server under
