@@ -10,7 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 swift build --build-tests >/dev/null
 tests=(.build/debug/KobraKaiPackageTests.xctest --testing-library swift-testing --filter KobraKaiDaemonTests)
-summary() { grep -E 'Test run with' | sed 's/\x1b\[[0-9;]*m//g'; }
+# Prints the run's summary line; fails unless the run passed.
+summary() { grep -E 'Test run with' | sed 's/\x1b\[[0-9;]*m//g' | tee /dev/stderr | grep -q ' passed '; }
 
 gcc -O2 -o "$work/mdwe-run" scripts/sandbox/mdwe-run.c
 echo "== MemoryDenyWriteExecute (PR_SET_MDWE)"
