@@ -14,12 +14,12 @@ public struct EngineControlHandler: ControlRequestHandler {
     private let engine: BanEngine
     private let defaultBanDuration: Duration
     private let startedAt: Timestamp
-    private let extraStatus: @Sendable () async -> [String: JSONValue]
+    private let extraStatus: @Sendable () async -> [String: ControlValue]
     private let reload: @Sendable () async throws -> String
 
     public init(
         engine: BanEngine, defaultBanDuration: Duration = .seconds(3600), startedAt: Timestamp = .wallClock(),
-        extraStatus: @escaping @Sendable () async -> [String: JSONValue] = { [:] },
+        extraStatus: @escaping @Sendable () async -> [String: ControlValue] = { [:] },
         reload: @escaping @Sendable () async throws -> String
     ) {
         self.engine = engine
@@ -51,12 +51,12 @@ public struct EngineControlHandler: ControlRequestHandler {
         }
     }
 
-    private func status() async -> JSONValue {
+    private func status() async -> ControlValue {
         let statistics = await engine.statistics
         let now = Timestamp.wallClock()
-        var firewall: JSONValue = .string("ok")
+        var firewall: ControlValue = .string("ok")
         do { try await engine.firewall.verify() } catch { firewall = .string(error.message) }
-        var fields: [String: JSONValue] = [
+        var fields: [String: ControlValue] = [
             "uptime_seconds": .integer(now.since(startedAt).milliseconds / 1000),
             "firewall": firewall,
             "events_observed": .integer(Int64(statistics.eventsObserved)),
@@ -107,12 +107,12 @@ public struct EngineControlHandler: ControlRequestHandler {
         return try IPPrefix(parsing: text)
     }
 
-    private static func json(_ entry: BanEntry) -> JSONValue {
+    private static func json(_ entry: BanEntry) -> ControlValue {
         .object([
             "target": .string(entry.target.description),
             "timeout_ms": entry.timeout.map { .integer($0.milliseconds) } ?? .null,
             "expires_in_ms": entry.expiresIn.map { .integer($0.milliseconds) } ?? .null,
-            "comment": entry.comment.map(JSONValue.string) ?? .null,
+            "comment": entry.comment.map(ControlValue.string) ?? .null,
         ])
     }
 }

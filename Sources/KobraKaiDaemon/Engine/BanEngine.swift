@@ -15,7 +15,7 @@ public actor BanEngine: Service {
     private var policy: any BanDeciding
     let firewall: any Firewall
     let store: StateStore
-    private(set) var allowlist: Allowlist
+    private(set) var allowlist: ProtectedAddresses
     private let tick: Duration
     let now: @Sendable () -> Timestamp
     let logger: Logger
@@ -31,7 +31,7 @@ public actor BanEngine: Service {
     ///   - now: the wall clock (tests pass a fixed one).
     public init(
         events: AsyncStream<SecurityEvent>, policy: any BanDeciding, firewall: any Firewall, store: StateStore,
-        allowlist: Allowlist, tick: Duration = .milliseconds(2),
+        allowlist: ProtectedAddresses, tick: Duration = .milliseconds(2),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() },
         logger: Logger = Logger(label: "kobrakai.engine")
     ) {
@@ -46,7 +46,7 @@ public actor BanEngine: Service {
     }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
-    public func updateAllowlist(_ allowlist: Allowlist) { self.allowlist = allowlist }
+    public func updateAllowlist(_ allowlist: ProtectedAddresses) { self.allowlist = allowlist }
 
     public func run() async throws {
         let (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

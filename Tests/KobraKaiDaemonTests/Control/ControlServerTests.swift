@@ -11,7 +11,7 @@ struct EchoHandler: ControlRequestHandler {
         if request.command == .ban, request.address == nil { return .failure("ban needs an address") }
         return .success(.object([
             "command": .string(request.command.rawValue),
-            "address": request.address.map(JSONValue.string) ?? .null,
+            "address": request.address.map(ControlValue.string) ?? .null,
         ]))
     }
 }

@@ -45,7 +45,7 @@ struct BanEngineTests {
             (events, input) = AsyncStream<SecurityEvent>.makeStream()
             engine = BanEngine(
                 events: events, policy: ThresholdPolicy(threshold: threshold), firewall: firewall, store: store,
-                allowlist: Allowlist(allowlist.map { IPPrefix($0)! }), tick: tick, now: { BanEngineTests.now })
+                allowlist: ProtectedAddresses(allowlist.map { IPPrefix($0)! }), tick: tick, now: { BanEngineTests.now })
         }
     }
 

@@ -1,12 +1,12 @@
-/// Any JSON value, for command results whose shape belongs to the daemon rather than to the socket layer.
-public enum JSONValue: Codable, Hashable, Sendable {
+/// Any JSON value (named apart from any configuration JSON type), for command results whose shape belongs to the daemon rather than to the socket layer.
+public enum ControlValue: Codable, Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([ControlValue])
+    case object([String: ControlValue])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -20,10 +20,10 @@ public enum JSONValue: Codable, Hashable, Sendable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([ControlValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: ControlValue].self))
         }
     }
 
@@ -41,7 +41,7 @@ public enum JSONValue: Codable, Hashable, Sendable {
     }
 
     /// The member `key` of an object, else `nil`.
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> ControlValue? {
         if case .object(let members) = self { members[key] } else { nil }
     }
 }
