@@ -49,6 +49,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Benchmark: follower throughput next to `tail` (swift run -c release kobrakai-follow-bench).
+        .executableTarget(name: "kobrakai-follow-bench", dependencies: ["KobraKaiDaemon"]),
         .testTarget(
             name: "KobraKaiDaemonTests",
             dependencies: [
