@@ -29,8 +29,16 @@ struct LineAssembler {
             let remaining = bytes.count - start
             if let newline = memchr(base + start, 0x0A, remaining) {
                 let end = base.distance(to: UnsafeRawPointer(newline))
-                keep(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                lines.append(finishLine(endOffset: offset + Int64(end) + 1))
+                let endOffset = offset + Int64(end) + 1
+                if pendingByteCount == 0, end - start <= maxLineLength {
+                    // The common case, a whole line inside this read: decode it in place, no copy.
+                    let last = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
+                    let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<last]), as: UTF8.self)
+                    lines.append(LogLine(text: text, endOffset: endOffset))
+                } else {
+                    keep(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                    lines.append(finishLine(endOffset: endOffset))
+                }
                 start = end + 1
             } else {
                 keep(UnsafeRawBufferPointer(rebasing: bytes[start...]))
