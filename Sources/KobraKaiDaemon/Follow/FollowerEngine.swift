@@ -19,11 +19,15 @@ final class FollowerEngine {
         /// Next byte to read.
         var offset: Int64
         var fingerprint = TailFingerprint()
+        /// The file's inode change time when opened, in the kernel's own clock: any generation rotated
+        /// after this file started has a later one (see `openIntermediateGeneration`).
+        let changeTimeAtOpen: Int64
 
-        init(descriptor: Int32, identity: FileIdentity, offset: Int64) {
+        init(descriptor: Int32, info: stat, offset: Int64) {
             self.descriptor = descriptor
-            self.identity = identity
+            identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
             self.offset = offset
+            changeTimeAtOpen = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
             fingerprint.load(from: descriptor, endingAt: offset)
         }
     }
@@ -105,7 +109,7 @@ final class FollowerEngine {
                 offset = size
             }
         }
-        file = OpenFile(descriptor: descriptor, identity: identity, offset: offset)
+        file = OpenFile(descriptor: descriptor, info: info, offset: offset)
         assembler.reset()
         watcher.watchFile(at: configuration.path)
         logger.debug("following", metadata: ["path": "\(configuration.path)", "file": "\(identity)", "offset": "\(offset)"])
@@ -130,7 +134,7 @@ final class FollowerEngine {
                 FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == saved.identity,
                 Int64(info.st_size) > saved.offset
             {
-                file = OpenFile(descriptor: descriptor, identity: saved.identity, offset: saved.offset)
+                file = OpenFile(descriptor: descriptor, info: info, offset: saved.offset)
                 assembler.reset()
                 watcher.watchFile(at: candidate)
                 logger.info("resuming the rotated file first", metadata: ["path": "\(candidate)"])
@@ -156,11 +160,41 @@ final class FollowerEngine {
         close(current.descriptor)
         file = nil
         logger.info("log file rotated", metadata: ["path": "\(configuration.path)", "old": "\(current.identity)"])
-        try openIfPresent()
+        if let intermediate = openIntermediateGeneration(after: current, newIdentity: identity) {
+            file = intermediate
+            assembler.reset()
+            watcher.watchFile(at: configuration.path + ".1")
+            logger.notice("rotated twice since the last read: reading the middle generation from path.1 first",
+                          metadata: ["path": "\(configuration.path)"])
+        } else {
+            try openIfPresent()
+        }
         guard !lines.isEmpty else { return (nil, true) }
         let batch = LogBatch(path: configuration.path, lines: lines,
                              position: FilePosition(identity: current.identity, offset: current.offset))
         return (batch, true)
+    }
+
+    /// Two rotations between two reads (rotations seconds apart under a burst, or a follower stalled by a
+    /// slow consumer) leave a middle generation that was never the file we had open: with numbered
+    /// rotation it sits at `path.1`. It is taken when it is neither the old nor the new file and was
+    /// changed after the old file was opened; a stale `path.1` from an earlier rotation is older and is
+    /// left alone, so nothing is read twice.
+    private func openIntermediateGeneration(after old: OpenFile, newIdentity: FileIdentity) -> OpenFile? {
+        let candidate = configuration.path + ".1"
+        let descriptor = open(candidate, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else { return nil }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 {
+            let intermediate = OpenFile(descriptor: descriptor, info: info, offset: 0)
+            if intermediate.identity != old.identity, intermediate.identity != newIdentity,
+                intermediate.changeTimeAtOpen >= old.changeTimeAtOpen
+            {
+                return intermediate
+            }
+        }
+        close(descriptor)
+        return nil
     }
 
     private func restartIfTruncated() throws(SystemCallError) -> Bool {

@@ -35,8 +35,8 @@ struct LogRotationTests {
             writer.line(line)
             if index % Self.rotateEvery == Self.rotateEvery - 1 {
                 // Rotations are hours apart in life: the follower must have reached the current generation
-                // (one of its lines) before it is rotated again. Two rotations before the follower wakes
-                // would leave the middle generation only in `.1`, which is not read (see the README).
+                // (one of its lines) before it is rotated again. (Two rotations between reads are covered
+                // by `doubleRotation`; three or more lose the generations beyond `.1`.)
                 _ = await collector.waitForLines(index - Self.rotateEvery + 2)
                 _ = rename(path, path + ".1")  // overwrites the previous generation, like logrotate
                 try writer.reopen()
@@ -61,6 +61,68 @@ struct LogRotationTests {
         try writer.reopen()
         writer.line("new file")
         expectSameLines(await collector.waitForLines(5), ["ready", "before", "to the renamed file", "still the renamed file", "new file"])
+        _ = try await collector.stop()
+    }
+
+    @Test("rotated twice before the follower reads: the middle generation is read from path.1")
+    func doubleRotation() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        let writer = try LogWriter(path: path)
+        // Reading is demand-driven: not asking for batches while rotating guarantees both rotations
+        // happen between two reads.
+        var iterator = try LogFollower(configuration: .init(path: path, startPoint: .beginning)).start()
+        writer.line("ready")
+        var received = try #require(try await iterator.next()).lines.map(\.text)
+        var expected = ["ready"]
+        for generation in ["A", "B", "C"] {
+            for index in 0..<200 {
+                writer.line("\(generation) \(index)")
+                expected.append("\(generation) \(index)")
+            }
+            guard generation != "C" else { break }
+            _ = rename(path, path + ".1")  // B's rename overwrites A's name: A survives only as our descriptor
+            try writer.reopen()
+        }
+        let target = expected.count
+        let initial = received
+        let remaining = iterator
+        received = try await withThrowingTaskGroup(of: [String]?.self) { group in
+            group.addTask {
+                var iterator = remaining
+                var lines = initial
+                while lines.count < target, let batch = try await iterator.next() { lines += batch.lines.map(\.text) }
+                return lines
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return nil  // a lost generation would otherwise leave the reader waiting forever
+            }
+            var result: [String] = []
+            while let next = try await group.next() {
+                if let lines = next { result = lines }
+                group.cancelAll()
+            }
+            return result
+        }
+        expectSameLines(received, expected)
+    }
+
+    @Test("a stale path.1 from an earlier rotation is not read again when the file is replaced")
+    func staleRotatedFileIgnored() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        try LogWriter(path: path + ".1").line("stale, from last night")
+        try await Task.sleep(for: .milliseconds(30))  // older by more than the kernel's coarse clock tick
+        let writer = try LogWriter(path: path)
+        let collector = try await Self.follow(path, writer: writer)
+        writer.line("before")
+        unlink(path)
+        try writer.reopen()
+        writer.line("after")
+        expectSameLines(await collector.waitForLines(3), ["ready", "before", "after"])
+        try await Task.sleep(for: .milliseconds(100))
+        expectSameLines(await collector.lines, ["ready", "before", "after"])
         _ = try await collector.stop()
     }
 
