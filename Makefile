@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean
+.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean check-unit check-sandbox
 
 all: build
 
@@ -22,6 +22,15 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/check-unit.sh
+
+# systemd-analyze verify + security (offline; exposure must stay <= 3.0). Skips when systemd-analyze is absent.
+check-unit:
+	scripts/check-unit.sh
+
+# Runs the daemon tests under MemoryDenyWriteExecute and the unit's system-call filter (needs libseccomp-dev).
+check-sandbox:
+	scripts/check-sandbox.sh
 
 demo: deps
 	$(SWIFT) build

@@ -14,6 +14,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C system libraries (headers from Debian's libmnl-dev / libnftnl-dev)
@@ -68,6 +71,30 @@ let package = Package(
         ),
         .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
         .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),
+
+        // MARK: Daemon services: file following, state store, control socket, systemd notify, ban engine.
+        // Impure (Glibc, SQLite, sockets); takes `any Firewall` and never imports KobraKaiNetfilter.
+        .target(
+            name: "KobraKaiDaemon",
+            dependencies: [
+                "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Benchmark: follower throughput next to `tail` (swift run -c release kobrakai-follow-bench).
+        .executableTarget(name: "kobrakai-follow-bench", dependencies: ["KobraKaiDaemon"]),
+        .testTarget(
+            name: "KobraKaiDaemonTests",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The last bytes read before the read offset, re-checked in place to detect copytruncate even when the
+/// file has already grown past the old offset again (a size check alone misses that: a busy log refills
+/// within milliseconds, and the follower would resume in the middle of unrelated new content).
+struct TailFingerprint {
+    static let length = 64
+    private var bytes: [UInt8] = []
+
+    /// Loads the bytes just before `offset` (used when opening at a saved or end offset).
+    mutating func load(from descriptor: Int32, endingAt offset: Int64) {
+        let count = Int(min(Int64(Self.length), offset))
+        bytes = [UInt8](repeating: 0, count: count)
+        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset) - off_t(count)) }
+        if read != count { bytes = [] }
+    }
+
+    /// Records bytes just read; keeps the last `length` of everything read so far.
+    mutating func update(with chunk: UnsafeRawBufferPointer) {
+        if chunk.count >= Self.length {
+            bytes = Array(chunk[(chunk.count - Self.length)...])
+        } else {
+            bytes.append(contentsOf: chunk)
+            if bytes.count > Self.length { bytes.removeFirst(bytes.count - Self.length) }
+        }
+    }
+
+    mutating func reset() { bytes = [] }
+
+    /// Whether the file still holds the same bytes just before `offset`. A short read (the file shrank)
+    /// counts as a change.
+    func matches(_ descriptor: Int32, endingAt offset: Int64) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        var current = [UInt8](repeating: 0, count: bytes.count)
+        let start = off_t(offset) - off_t(bytes.count)
+        let read = current.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, start) }
+        return read == bytes.count && current == bytes
+    }
+}

@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GRDB
+import KobraKaiAddress
+import KobraKaiCore
+
+/// The daemon's persistent state: an SQLite database (WAL mode) in the state directory holding bans with
+/// their expiry, the offender history and the log positions.
+///
+/// The kernel set is what enforces bans; this database is what lets the daemon put them back after a
+/// reboot, an `nft flush ruleset` or a restart, with their remaining time, in one batch. Every write is one
+/// transaction; WAL with `synchronous=NORMAL` survives a crash of the process without corruption (a power
+/// cut may lose the last transactions, never the file).
+public final class StateStore: Sendable {
+    /// Where systemd's StateDirectory=kobrakai puts it.
+    public static let defaultDirectory = "/var/lib/kobrakai"
+
+    /// The file name inside the state directory.
+    public static let fileName = "kobrakai.sqlite"
+
+    public let databasePath: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed, mode 0700) `directory` and the database in it, and migrates it.
+    /// - Throws: `SystemCallError` when the directory cannot be created, GRDB's `DatabaseError` when the
+    ///   file is not a usable database.
+    public convenience init(directory: String) throws {
+        if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SystemCallError.current("mkdir \(directory)") }
+        try self.init(databasePath: directory + "/" + Self.fileName)
+    }
+
+    public init(databasePath: String) throws {
+        self.databasePath = databasePath
+        var configuration = GRDB.Configuration()
+        configuration.label = "kobrakai.state"
+        // Another process (kkset, a second daemon by mistake) holding the lock: wait rather than fail at once.
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: databasePath, configuration: configuration)
+        try StateSchema.migrator.migrate(pool)
+    }
+
+    // MARK: Writing
+
+    /// Applies `changes` in one transaction.
+    public func apply(_ changes: StateChanges) async throws {
+        guard !changes.isEmpty else { return }
+        try await pool.write { db in
+            for ban in changes.bans {
+                try db.execute(
+                    sql: """
+                        INSERT INTO ban (target, expires_at, reason, origin, created_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(target) DO UPDATE SET expires_at = excluded.expires_at,
+                            reason = excluded.reason, origin = excluded.origin
+                        """,
+                    arguments: [ban.target.description, ban.expiresAt.millisecondsSinceEpoch, ban.reason,
+                                ban.origin, ban.createdAt.millisecondsSinceEpoch])
+                if changes.countAsOffences {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO offender (target, offence_count, last_ban_at, last_ban_ms) VALUES (?, 1, ?, ?)
+                            ON CONFLICT(target) DO UPDATE SET offence_count = offence_count + 1,
+                                last_ban_at = excluded.last_ban_at, last_ban_ms = excluded.last_ban_ms
+                            """,
+                        arguments: [ban.target.description, ban.createdAt.millisecondsSinceEpoch,
+                                    ban.expiresAt.since(ban.createdAt).milliseconds])
+                }
+            }
+            for target in changes.removedTargets {
+                try db.execute(sql: "DELETE FROM ban WHERE target = ?", arguments: [target.description])
+            }
+            for (path, position) in changes.positions {
+                try db.execute(
+                    sql: """
+                        INSERT INTO log_position (path, device, inode, offset) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
+                            offset = excluded.offset
+                        """,
+                    arguments: [path, Int64(bitPattern: position.identity.device),
+                                Int64(bitPattern: position.identity.inode), position.offset])
+            }
+        }
+    }
+
+    public func recordBans(_ bans: [BanRecord], countAsOffences: Bool = true) async throws {
+        try await apply(StateChanges(bans: bans, countAsOffences: countAsOffences))
+    }
+
+    public func removeBans(_ targets: [IPPrefix]) async throws {
+        try await apply(StateChanges(removedTargets: targets))
+    }
+
+    public func savePosition(_ position: FilePosition, for path: String) async throws {
+        try await apply(StateChanges(positions: [path: position]))
+    }
+
+    /// Deletes bans expired at `now` and offenders whose last ban is older than `offenderRetention`.
+    /// - Returns: how many ban and offender rows were removed.
+    @discardableResult
+    public func pruneExpired(now: Timestamp, offenderRetention: Duration) async throws -> (bans: Int, offenders: Int) {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM ban WHERE expires_at <= ?", arguments: [now.millisecondsSinceEpoch])
+            let bans = db.changesCount
+            try db.execute(sql: "DELETE FROM offender WHERE last_ban_at < ?",
+                           arguments: [(now - offenderRetention).millisecondsSinceEpoch])
+            return (bans, db.changesCount)
+        }
+    }
+
+    // MARK: Reading
+
+    /// Every ban still running at `now`, soonest expiry first: what a restore re-applies.
+    public func unexpiredBans(now: Timestamp) async throws -> [BanRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ban WHERE expires_at > ? ORDER BY expires_at, target",
+                             arguments: [now.millisecondsSinceEpoch])
+                .compactMap(Self.banRecord)
+        }
+    }
+
+    public func ban(for target: IPPrefix) async throws -> BanRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM ban WHERE target = ?", arguments: [target.description])
+                .flatMap(Self.banRecord)
+        }
+    }
+
+    public func offender(_ target: IPPrefix) async throws -> OffenderRecord? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM offender WHERE target = ?",
+                                             arguments: [target.description]),
+                let target = IPPrefix(row["target"] as String)
+            else { return nil }
+            return OffenderRecord(
+                target: target, offenceCount: row["offence_count"],
+                lastBanAt: Timestamp(millisecondsSinceEpoch: row["last_ban_at"]),
+                lastBanDuration: .milliseconds(row["last_ban_ms"] as Int64))
+        }
+    }
+
+    public func position(for path: String) async throws -> FilePosition? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM log_position WHERE path = ?", arguments: [path])
+            else { return nil }
+            let identity = FileIdentity(device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]))
+            return FilePosition(identity: identity, offset: row["offset"])
+        }
+    }
+
+    /// A row whose target no longer parses (hand-edited file) is skipped rather than failing a restore.
+    private static func banRecord(_ row: Row) -> BanRecord? {
+        guard let target = IPPrefix(row["target"] as String) else { return nil }
+        return BanRecord(
+            target: target, expiresAt: Timestamp(millisecondsSinceEpoch: row["expires_at"]),
+            reason: row["reason"], origin: row["origin"],
+            createdAt: Timestamp(millisecondsSinceEpoch: row["created_at"]))
+    }
+}

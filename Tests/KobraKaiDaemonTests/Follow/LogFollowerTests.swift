@@ -1,0 +1,162 @@
+import Foundation
+import Glibc
+import KobraKaiDaemon
+import Testing
+
+@Suite("LogFollower basics")
+struct LogFollowerTests {
+    @Test("a first run starts at the end: old lines are skipped, new ones delivered with their offsets")
+    func startsAtEnd() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        let writer = try LogWriter(path: path)
+        writer.line("old attack")
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: path)))
+        try await Task.sleep(for: .milliseconds(100))
+        writer.line("new one")
+        writer.line("new two")
+        let lines = await collector.waitForLines(2)
+        #expect(lines == ["new one", "new two"])
+        let position = try #require(await collector.lastPosition)
+        #expect(position.offset == Int64("old attack\nnew one\nnew two\n".utf8.count))
+        _ = try await collector.stop()
+    }
+
+    @Test("startPoint .beginning reads what the file already holds")
+    func startsAtBeginning() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("messages")
+        let writer = try LogWriter(path: path)
+        writer.line("first")
+        writer.line("second")
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        #expect(await collector.waitForLines(2) == ["first", "second"])
+        _ = try await collector.stop()
+    }
+
+    @Test("a partial last line is held until its newline arrives")
+    func partialLine() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let writer = try LogWriter(path: path)
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("complete")
+        writer.write("half a li")
+        #expect(await collector.waitForLines(1) == ["complete"])
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(await collector.lines == ["complete"])
+        let heldPosition = try #require(await collector.lastPosition)
+        #expect(heldPosition.offset == Int64("complete\n".utf8.count))
+        writer.write("ne\r\nnext\n")
+        #expect(await collector.waitForLines(3) == ["complete", "half a line", "next"])
+        _ = try await collector.stop()
+    }
+
+    @Test("a file missing at start is followed from its first byte once it appears")
+    func missingAtStart() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: path)))
+        try await Task.sleep(for: .milliseconds(100))
+        let writer = try LogWriter(path: path)
+        writer.line("appeared")
+        writer.line("later")
+        #expect(await collector.waitForLines(2) == ["appeared", "later"])
+        _ = try await collector.stop()
+    }
+
+    @Test("a very long line is cut in the middle, keeping both ends; the next line is intact")
+    func overlongLine() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        let writer = try LogWriter(path: path)
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: path, startPoint: .beginning, maxLineLength: 1024)))
+        let padding = String(repeating: "A", count: 300_000)
+        writer.line("HEAD" + padding + "failed for '203.0.113.9:5060'")
+        writer.line("short")
+        _ = await collector.waitForLines(2)
+        let batches = await collector.batches
+        let lines = batches.flatMap(\.lines)
+        try #require(lines.count == 2)
+        #expect(lines[0].isTruncated)
+        #expect(lines[0].text.utf8.count <= 1024 + 3)
+        #expect(lines[0].text.hasPrefix("HEAD"))
+        #expect(lines[0].text.hasSuffix("failed for '203.0.113.9:5060'"))
+        #expect(lines[1] == LogLine(text: "short", endOffset: Int64(300_000 + 4 + 29 + 1 + 6), isTruncated: false))
+        _ = try await collector.stop()
+    }
+
+    @Test("a saved position resumes exactly after the last processed line; another file is read from 0")
+    func resumesFromSavedPosition() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("one")
+        writer.line("two")
+        _ = await first.waitForLines(2)
+        let saved = try #require(await first.lastPosition)
+        _ = try await first.stop()
+
+        writer.line("three (written while stopped)")
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved)))
+        writer.line("four")
+        #expect(await second.waitForLines(2) == ["three (written while stopped)", "four"])
+        let savedAfterFour = try #require(await second.lastPosition)
+        _ = try await second.stop()
+
+        // Rotated while down: the saved identity no longer matches, so every line of the new file is new.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        let fresh = try LogWriter(path: path)
+        fresh.line("rotated while down")
+        let third = LineCollector()
+        try await third.start(LogFollower(configuration: .init(path: path, savedPosition: savedAfterFour)))
+        #expect(await third.waitForLines(1) == ["rotated while down"])
+        _ = try await third.stop()
+    }
+
+    @Test("lines written before a rotation that happened while stopped are read from path.1 first")
+    func resumesRotatedFileWrittenWhileDown() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("security")
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("seen")
+        _ = await first.waitForLines(1)
+        let saved = try #require(await first.lastPosition)
+        _ = try await first.stop()
+
+        writer.line("unseen, then rotated")
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try writer.reopen()
+        writer.line("in the new file")
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved)))
+        #expect(await second.waitForLines(2) == ["unseen, then rotated", "in the new file"])
+        _ = try await second.stop()
+    }
+
+    @Test("cancellation stops a follower sleeping in the kernel promptly")
+    func cancellationIsPrompt() async throws {
+        let directory = try TemporaryDirectory()
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: directory.file("quiet"))))
+        try await Task.sleep(for: .milliseconds(100))
+        let elapsed = try await collector.stop()
+        #expect(elapsed < .seconds(1))
+    }
+
+    @Test("a missing directory is a clear error")
+    func missingDirectory() async throws {
+        var iterator = LogFollower(configuration: .init(path: "/nonexistent-kobrakai/security")).makeAsyncIterator()
+        await #expect(throws: SystemCallError.self) { _ = try await iterator.next() }
+    }
+}
