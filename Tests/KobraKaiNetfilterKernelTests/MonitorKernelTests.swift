@@ -92,13 +92,13 @@ struct MonitorKernelTests {
     @Test("An overrun socket reports notificationsLost and keeps working")
     func overrun() async throws {
         let fixture = try await KernelFixture()
-        // The smallest buffer the kernel allows, and a reader held back until the load is done: the element
-        // notifications of the load overflow it.
+        // A 64 KiB buffer (128 KiB after the kernel doubles it) and a reader held back until the load is done: the
+        // element notifications of the load overflow it, a later table deletion fits.
         let gate = DispatchSemaphore(value: 0)
         let recorder = ChangeRecorder(try await fixture.namespace.run {
-            try NftablesMonitor(table: KobraKaiRuleset.table, receiveBufferBytes: 1, readerGate: gate)
+            try NftablesMonitor(table: KobraKaiRuleset.table, receiveBufferBytes: 64 << 10, readerGate: gate)
         })
-        let bans = (0..<5000).map { index in
+        let bans = (0..<10_000).map { index in
             BanRequest(target: IPPrefix(host: .v4(IPv4Address(rawValue: 0x0A00_0000 + UInt32(index)))),
                        timeout: .seconds(60))
         }
