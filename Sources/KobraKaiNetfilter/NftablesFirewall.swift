@@ -41,6 +41,11 @@ public actor NftablesFirewall: Firewall {
 
     /// Adds or refreshes bans. The corresponding netlink message is `NFT_MSG_NEWSETELEM`.
     public func ban(_ requests: [BanRequest]) async throws(FirewallError) -> [RejectedBan] {
+        try applyBans(requests, leading: [])
+    }
+
+    /// Validates, encodes and applies bans; `leading` messages (the ruleset) go into the first transaction.
+    func applyBans(_ requests: [BanRequest], leading: [BatchMessage]) throws(FirewallError) -> [RejectedBan] {
         var rejected: [RejectedBan] = []
         var units: [ElementUnit] = []
         units.reserveCapacity(requests.count)
@@ -52,7 +57,7 @@ public actor NftablesFirewall: Firewall {
             units.append(banUnit(request, owner: index))
         }
         do {
-            let refused = try channel.apply(units)
+            let refused = try channel.apply(units, leading: leading)
             for (unitIndex, error) in refused.sorted(by: { $0.key < $1.key }) {
                 rejected.append(RejectedBan(request: requests[units[unitIndex].owner], error: error))
             }
