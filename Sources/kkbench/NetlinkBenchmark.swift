@@ -25,10 +25,19 @@ struct NetlinkBenchmark {
         print("kkbench: private network namespace; kernel \(kernelRelease()); \(nftVersion.trimmingCharacters(in: .whitespacesAndNewlines))")
         print("kernel features: \(firewall.features)\n")
 
-        try await bulkLoad(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath, count: options.elements,
-                           reps: options.reps)
-        try await roundTrip(firewall: firewall, namespace: namespace,
-                            netlinkIterations: options.netlinkIterations, nftIterations: options.nftIterations)
+        if options.sections.contains("bulk") {
+            try await bulkLoad(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath,
+                               count: options.elements, reps: options.reps)
+        }
+        if options.sections.contains("restore") {
+            try await RestoreBenchmark.run(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath,
+                                           count: options.elements, reps: options.reps)
+            try check(try namespace.runBlocking { try ChildProcess(["nft", "-f", rulesetPath]).run() }, "reload")
+        }
+        if options.sections.contains("roundtrip") {
+            try await roundTrip(firewall: firewall, namespace: namespace,
+                                netlinkIterations: options.netlinkIterations, nftIterations: options.nftIterations)
+        }
     }
 
     static func bulkLoad(firewall: NftablesFirewall, namespace: NetworkNamespaceThread, rulesetPath: String,
