@@ -23,7 +23,18 @@ struct NetlinkBenchmark {
         let firewall = try namespace.runBlocking { try NftablesFirewall(limits: limits) }
         let nftVersion = try namespace.runBlocking { try ChildProcess(["nft", "--version"]).run() }.standardOutput
         print("kkbench: private network namespace; kernel \(kernelRelease()); \(nftVersion.trimmingCharacters(in: .whitespacesAndNewlines))")
-        print("kernel features: \(firewall.features)\n")
+        print("kernel features: \(firewall.features)")
+        let monitor = options.withMonitor ? try namespace.runBlocking { try NftablesMonitor() } : nil
+        let notifications = Task {
+            var count = 0
+            if let monitor { for await _ in monitor.changes { count += 1 } }
+            return count
+        }
+        print(monitor == nil ? "" : "an NftablesMonitor listens during the runs (element notifications are built)\n")
+        defer {
+            monitor?.stop()
+            notifications.cancel()
+        }
 
         if options.sections.contains("bulk") {
             try await bulkLoad(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath,
@@ -56,6 +67,8 @@ struct NetlinkBenchmark {
 
         var netlink: [Duration] = []
         var nft: [Duration] = []
+        var netlinkCPU: [CPUTime] = []
+        var nftCPU: [CPUTime] = []
         let clock = ContinuousClock()
         for rep in 0..<reps {
             // Alternate the order so that neither variant always runs on a warmer kernel.
@@ -68,14 +81,18 @@ struct NetlinkBenchmark {
                 try check(try namespace.runBlocking { try ChildProcess(["nft", "-f", rulesetPath]).run() }, "reload")
                 try await Task.sleep(for: .milliseconds(300))  // let the previous teardown settle
                 if variant == 0 {
+                    let cpu = CPUTime.now(children: false)
                     let start = clock.now
                     let rejected = try await firewall.ban(requests)
                     netlink.append(clock.now - start)
+                    netlinkCPU.append(CPUTime.now(children: false) - cpu)
                     guard rejected.isEmpty else { throw BenchmarkError("\(rejected.count) bans rejected") }
                 } else {
+                    let cpu = CPUTime.now(children: true)
                     let start = clock.now
                     let outcome = try namespace.runBlocking { try ChildProcess(["nft", "-f", scriptPath]).run() }
                     nft.append(clock.now - start)
+                    nftCPU.append(CPUTime.now(children: true) - cpu)
                     try check(outcome, "nft -f")
                 }
                 if rep == 0 {  // verify once per variant: a 100k dump costs more than the load itself
@@ -90,8 +107,8 @@ struct NetlinkBenchmark {
         let ratio = Statistics.milliseconds(backend.median) / Statistics.milliseconds(cli.median)
         print("Bulk load: \(count) IPv4 bans with timeouts, \(reps) reps (median, min-max); transactions <= "
               + "\(firewall.limits.maximumTransactionBytes) bytes")
-        print(row("netlink backend (NftablesFirewall.ban)", backend, unit: "ms"))
-        print(row("nft -f (one add element statement)", cli, unit: "ms"))
+        print(row("netlink backend (NftablesFirewall.ban)", backend, unit: "ms") + "  " + CPUTime.summary(netlinkCPU))
+        print(row("nft -f (one add element statement)", cli, unit: "ms") + "  " + CPUTime.summary(nftCPU))
         print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target <= 0.30: \(ratio <= 0.30 ? "met" : "MISSED"))\n")
     }
 

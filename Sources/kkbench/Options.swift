@@ -1,10 +1,10 @@
 import KobraKaiNetfilter
 
 /// `kkbench [--elements N] [--reps N] [--netlink-iterations N] [--nft-iterations N] [--transaction-bytes N]
-/// [--sections bulk,restore,roundtrip]`
+/// [--sections bulk,restore,roundtrip] [--monitor 0|1]`
 struct Options {
     static let usage = "usage: kkbench [--elements N] [--reps N] [--netlink-iterations N] [--nft-iterations N] "
-        + "[--transaction-bytes N] [--sections bulk,restore,roundtrip]"
+        + "[--transaction-bytes N] [--sections bulk,restore,roundtrip] [--monitor 0|1]"
     static let allSections: Set<String> = ["bulk", "restore", "roundtrip"]
 
     var elements = 100_000
@@ -13,6 +13,8 @@ struct Options {
     var nftIterations = 200
     var transactionBytes = TransactionLimits.standard.maximumTransactionBytes
     var sections = allSections
+    /// Run an `NftablesMonitor` during the benchmark: the kernel then also builds a notification per element.
+    var withMonitor = false
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -21,6 +23,10 @@ struct Options {
             if argument == "--sections" {
                 sections = Set(text.split(separator: ",").map(String.init))
                 guard !sections.isEmpty, sections.isSubset(of: Self.allSections) else { fatalError(Self.usage) }
+                continue
+            }
+            if argument == "--monitor" {
+                withMonitor = text == "1"
                 continue
             }
             guard let value = Int(text), value > 0 else { fatalError(Self.usage) }
