@@ -24,13 +24,15 @@ struct NetlinkBenchmark {
         let nftVersion = try namespace.runBlocking { try ChildProcess(["nft", "--version"]).run() }.standardOutput
         print("kkbench: private network namespace; kernel \(kernelRelease()); \(nftVersion.trimmingCharacters(in: .whitespacesAndNewlines))")
         print("kernel features: \(firewall.features)")
-        let monitor = options.withMonitor ? try namespace.runBlocking { try NftablesMonitor() } : nil
+        let monitor = options.monitorMode > 0 ? try namespace.runBlocking { try NftablesMonitor() } : nil
+        if options.monitorMode == 2 { try monitor?.suspend() }
         let notifications = Task {
             var count = 0
             if let monitor { for await _ in monitor.changes { count += 1 } }
             return count
         }
-        print(monitor == nil ? "" : "an NftablesMonitor listens during the runs (element notifications are built)\n")
+        print(["", "an NftablesMonitor listens during the runs (element notifications are built)\n",
+               "an NftablesMonitor runs, suspended (as around the daemon's bulk operations)\n"][options.monitorMode])
         defer {
             monitor?.stop()
             notifications.cancel()

@@ -1,10 +1,10 @@
 import KobraKaiNetfilter
 
 /// `kkbench [--elements N] [--reps N] [--netlink-iterations N] [--nft-iterations N] [--transaction-bytes N]
-/// [--sections bulk,restore,roundtrip] [--monitor 0|1]`
+/// [--sections bulk,restore,roundtrip] [--monitor 0|1|2]`
 struct Options {
     static let usage = "usage: kkbench [--elements N] [--reps N] [--netlink-iterations N] [--nft-iterations N] "
-        + "[--transaction-bytes N] [--sections bulk,restore,roundtrip] [--monitor 0|1]"
+        + "[--transaction-bytes N] [--sections bulk,restore,roundtrip] [--monitor 0|1|2]"
     static let allSections: Set<String> = ["bulk", "restore", "roundtrip"]
 
     var elements = 100_000
@@ -13,8 +13,9 @@ struct Options {
     var nftIterations = 200
     var transactionBytes = TransactionLimits.standard.maximumTransactionBytes
     var sections = allSections
-    /// Run an `NftablesMonitor` during the benchmark: the kernel then also builds a notification per element.
-    var withMonitor = false
+    /// 1: run an `NftablesMonitor` during the benchmark (the kernel then also builds a notification per
+    /// element); 2: run one but suspended, as the daemon does around its bulk operations.
+    var monitorMode = 0
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -26,7 +27,8 @@ struct Options {
                 continue
             }
             if argument == "--monitor" {
-                withMonitor = text == "1"
+                guard let mode = Int(text), (0...2).contains(mode) else { fatalError(Self.usage) }
+                monitorMode = mode
                 continue
             }
             guard let value = Int(text), value > 0 else { fatalError(Self.usage) }

@@ -113,6 +113,24 @@ struct MonitorKernelTests {
         #expect(after.contains(where: Self.isTableDeleted), "finished: \(recorder.isFinished) \(after)")
     }
 
+    @Test("While suspended nothing is delivered; resume() reports notificationsLost, then changes again")
+    func suspendAndResume() async throws {
+        let fixture = try await KernelFixture()
+        let recorder = try await recorder(fixture)
+        try recorder.monitor.suspend()
+        #expect(try await fixture.firewall.ban([BanRequest(target: IPPrefix("192.0.2.8")!, timeout: .seconds(60))])
+            .isEmpty)
+        try #require(try await fixture.nft(["delete", "table", "inet", "kobrakai"]).status == 0)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(recorder.changes.isEmpty)
+        try recorder.monitor.resume()
+        try #require(try await fixture.nft(["-f", KernelFixture.rulesetPath]).status == 0)
+        try #require(try await fixture.nft(["flush", "ruleset"]).status == 0)
+        let changes = await recorder.wait { $0.contains(where: Self.isTableDeleted) }
+        #expect(changes.first == .notificationsLost)
+        #expect(changes.contains(where: Self.isTableDeleted), "\(changes)")
+    }
+
     @Test("stop() and cancelling the consuming task end the stream promptly")
     func stopsPromptly() async throws {
         let fixture = try await KernelFixture()
