@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink install clean
+.PHONY: all build release deps test demo bench bench-netlink bench-restore install clean
 
 all: build
 
@@ -31,6 +31,11 @@ demo: deps
 bench-netlink: deps
 	$(SWIFT) build -c release --product kkbench
 	.build/release/kkbench
+
+# Restore after `nft flush ruleset`: table + 100k bans over netlink vs `nft -f` of the same file (root).
+bench-restore: deps
+	$(SWIFT) build -c release --product kkbench
+	.build/release/kkbench --sections restore
 
 clean:
 	rm -rf .build

@@ -2,8 +2,9 @@ import KobraKaiFirewall
 
 extension NftablesFirewall {
     /// Re-creates `table inet kobrakai` as nft/kobrakai.nft defines it (like `installRuleset()`) and adds
-    /// `bans`, the ruleset and the first ~2000 bans in ONE transaction, the rest in the transactions that
-    /// immediately follow (~1 ms each).
+    /// `bans`: the ruleset and the first bans (as many as fit in one 64 KB transaction: ~2000 IPv4 hosts
+    /// without comments, fewer with comments) in ONE transaction, the rest in the transactions
+    /// that immediately follow (about 1 ms each; 100 000 bans in ~0.1 s).
     ///
     /// For the daemon after `NftablesMonitor` reported `.tableDeleted` (or `verify()` failed): pass every ban
     /// still active in its own records, each with its REMAINING time as `timeout` and its comment. The table
