@@ -28,6 +28,8 @@ enum RestoreBenchmark {
 
         var netlink: [Duration] = []
         var nft: [Duration] = []
+        var netlinkCPU: [CPUTime] = []
+        var nftCPU: [CPUTime] = []
         let clock = ContinuousClock()
         for rep in 0..<reps {
             for variant in rep % 2 == 0 ? [0, 1] : [1, 0] {
@@ -36,14 +38,18 @@ enum RestoreBenchmark {
                 }, "flush ruleset")
                 try await Task.sleep(for: .milliseconds(300))  // let the previous teardown settle
                 if variant == 0 {
+                    let cpu = CPUTime.now(children: false)
                     let start = clock.now
                     let rejected = try await firewall.restore(bans)
                     netlink.append(clock.now - start)
+                    netlinkCPU.append(CPUTime.now(children: false) - cpu)
                     guard rejected.isEmpty else { throw BenchmarkError("\(rejected.count) bans rejected") }
                 } else {
+                    let cpu = CPUTime.now(children: true)
                     let start = clock.now
                     let outcome = try namespace.runBlocking { try ChildProcess(["nft", "-f", scriptPath]).run() }
                     nft.append(clock.now - start)
+                    nftCPU.append(CPUTime.now(children: true) - cpu)
                     try NetlinkBenchmark.check(outcome, "nft -f")
                 }
                 if rep == 0 {
@@ -60,8 +66,10 @@ enum RestoreBenchmark {
         let ratio = Statistics.milliseconds(backend.median) / Statistics.milliseconds(cli.median)
         print("Restore after `nft flush ruleset`: table + sets + chain + \(count) IPv4 bans with timeouts and "
               + "comments, \(reps) reps (median, min-max)")
-        print(NetlinkBenchmark.row("netlink backend (NftablesFirewall.restore)", backend, unit: "ms"))
-        print(NetlinkBenchmark.row("nft -f (kobrakai.nft + add element)", cli, unit: "ms"))
+        print(NetlinkBenchmark.row("netlink backend (NftablesFirewall.restore)", backend, unit: "ms") + "  "
+              + CPUTime.summary(netlinkCPU))
+        print(NetlinkBenchmark.row("nft -f (kobrakai.nft + add element)", cli, unit: "ms") + "  "
+              + CPUTime.summary(nftCPU))
         let met = Statistics.milliseconds(backend.median) < 500 ? "met" : "MISSED"
         print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target restore < 500 ms: \(met))\n")
     }
