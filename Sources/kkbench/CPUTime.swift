@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// User and system CPU time of this process (`RUSAGE_SELF`) or of its waited-for children
@@ -12,6 +13,18 @@ struct CPUTime {
         getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
         func duration(_ value: timeval) -> Duration { .seconds(value.tv_sec) + .microseconds(value.tv_usec) }
         return CPUTime(user: duration(usage.ru_utime), system: duration(usage.ru_stime))
+    }
+
+    /// Time this process's threads spent runnable but waiting for a CPU (sum of the second field of
+    /// /proc/self/task/*/schedstat): the part of wall-clock time that other load on the machine adds.
+    static func runQueueWait() -> Duration {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        let nanoseconds = tasks.reduce(Int64(0)) { total, task in
+            let text = (try? String(contentsOfFile: "/proc/self/task/\(task)/schedstat", encoding: .utf8)) ?? ""
+            let fields = text.split(separator: " ")
+            return total + (fields.count > 1 ? Int64(fields[1]) ?? 0 : 0)
+        }
+        return .nanoseconds(nanoseconds)
     }
 
     static func - (lhs: CPUTime, rhs: CPUTime) -> CPUTime {
