@@ -85,23 +85,37 @@ public final class NftablesMonitor: Sendable {
     }
 
     private func setMembership(_ option: Int32) throws(FirewallError) {
-        var group = Int32(NFNLGRP_NFTABLES.rawValue)
-        if setsockopt(control.socket, Int32(SOL_NETLINK), option, &group, socklen_t(MemoryLayout<Int32>.size)) != 0 {
-            throw KernelErrorMapper.socketError(errno, operation: "change the nf_tables notification membership")
+        let outcome = control.withOpenSocket { socket in
+            var group = Int32(NFNLGRP_NFTABLES.rawValue)
+            return setsockopt(socket, Int32(SOL_NETLINK), option, &group, socklen_t(MemoryLayout<Int32>.size)) == 0
+                ? 0 : errno
+        }
+        guard let code = outcome else {
+            throw FirewallError(.system, "the nf_tables monitor is stopped", errno: nil)
+        }
+        if code != 0 {
+            throw KernelErrorMapper.socketError(code, operation: "change the nf_tables notification membership")
         }
     }
 
     /// File descriptors shared by the reader thread and whoever stops it. The pipe's write end is written
-    /// and closed only under the lock, so a late `stop()` can never write into a reused descriptor.
+    /// and closed only under a lock, and so is the socket when used from outside the reader, so a late
+    /// `stop()` or `suspend()` can never touch a reused descriptor.
     private final class Control: Sendable {
         let socket: Int32
         let wakeRead: Int32
         private let wakeWrite: Mutex<Int32?>
+        private let socketOpen = Mutex(true)
 
         init(socket: Int32, wakeRead: Int32, wakeWrite: Int32) {
             self.socket = socket
             self.wakeRead = wakeRead
             self.wakeWrite = Mutex(wakeWrite)
+        }
+
+        /// Runs `body` with the socket unless the reader has closed it (then returns nil).
+        func withOpenSocket<T: Sendable>(_ body: (Int32) -> T) -> T? {
+            socketOpen.withLock { open in open ? body(socket) : nil }
         }
 
         func stop() {
@@ -118,7 +132,10 @@ public final class NftablesMonitor: Sendable {
         func closeAll() {
             stop()
             close(wakeRead)
-            close(socket)
+            socketOpen.withLock { open in
+                open = false
+                close(socket)
+            }
         }
     }
 

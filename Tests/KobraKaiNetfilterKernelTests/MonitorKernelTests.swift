@@ -139,6 +139,7 @@ struct MonitorKernelTests {
         recorder.monitor.stop()
         #expect(await recorder.wait(upTo: .milliseconds(500)) { _ in recorder.isFinished }.isEmpty)
         #expect(recorder.isFinished)
+        #expect(throws: FirewallError.self) { try recorder.monitor.suspend() }
 
         let monitor = try await fixture.namespace.run { try NftablesMonitor() }
         let consumer = Task {
