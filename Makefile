@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink bench-restore install clean
+.PHONY: all build release deps test demo bench bench-netlink install clean
 
 all: build
 
@@ -27,15 +27,15 @@ demo: deps
 	$(SWIFT) build
 	scripts/demo.sh
 
-# Netlink backend vs nft: 100k-element load and one-ban round trip, inside a private network namespace (root).
-bench-netlink: deps
-	$(SWIFT) build -c release --product kkbench
-	.build/release/kkbench
-
 # Restore after `nft flush ruleset`: table + 100k bans over netlink vs `nft -f` of the same file (root).
 bench-restore: deps
 	$(SWIFT) build -c release --product kkbench
 	.build/release/kkbench --sections restore
+
+# Netlink backend vs nft: 100k-element load and one-ban round trip, inside a private network namespace (root).
+bench-netlink: deps
+	$(SWIFT) build -c release --product kkbench
+	.build/release/kkbench
 
 clean:
 	rm -rf .build
