@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench install clean check-unit check-sandbox
+.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean check-unit check-sandbox
 
 all: build
 
@@ -35,6 +35,15 @@ check-sandbox:
 demo: deps
 	$(SWIFT) build
 	scripts/demo.sh
+
+# Netlink backend vs nft: 100k-element load and one-ban round trip, inside a private network namespace (root).
+bench-netlink: deps
+	$(SWIFT) build -c release --product kkbench
+	.build/release/kkbench
+
+# kobrakai scan vs fail2ban-regex on a generated 1,000,000-line log (LINES=… to change).
+bench-scan: deps
+	scripts/bench-scan.sh
 
 clean:
 	rm -rf .build

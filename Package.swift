@@ -9,6 +9,9 @@ import PackageDescription
 let package = Package(
     name: "KobraKai",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kobrakai", targets: ["kobrakai"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -37,6 +40,38 @@ let package = Package(
         // MARK: Detection core: parsers, AMI protocol, policy, configuration. Pure Swift, time passed in.
         .target(name: "KobraKaiCore", dependencies: ["KobraKaiAddress", "KobraKaiFirewall"]),
 
+        // MARK: Netfilter backend and kkset
+        .target(name: "KobraKaiNetfilter", dependencies: ["CMnl", "CNftnl", "KobraKaiAddress", "KobraKaiFirewall"]),
+        .executableTarget(
+            name: "kkset",
+            dependencies: [
+                "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Test and benchmark helpers (posix_spawn of nft for cross-checks); never linked into the product.
+        .target(name: "KobraKaiNetfilterTestSupport", dependencies: ["KobraKaiNetfilter"]),
+        .executableTarget(
+            name: "kkbench",
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress"]
+        ),
+        .testTarget(name: "KobraKaiNetfilterTests", dependencies: ["KobraKaiNetfilter", "KobraKaiAddress", "KobraKaiFirewall"]),
+        .testTarget(
+            name: "KobraKaiNetfilterKernelTests",
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiAddress", "KobraKaiFirewall"]
+        ),
+        .testTarget(name: "kksetTests", dependencies: ["kkset", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport"]),
+
+        // MARK: Detection core parsing and kobrakai
+        // The `kobrakai` executable (scan now, the daemon's `run` later) stays thin: argument parsing,
+        // file reading and output; parsing lives in KobraKaiCore.
+        .executableTarget(
+            name: "kobrakai",
+            dependencies: ["KobraKaiCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),
+
         // MARK: Daemon services: file following, state store, control socket, systemd notify, ban engine.
         // Impure (Glibc, SQLite, sockets); takes `any Firewall` and never imports KobraKaiNetfilter.
         .target(
@@ -63,6 +98,13 @@ let package = Package(
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
+
+        // MARK: Detection core policy and configuration
+        .executableTarget(name: "kobrakai-policy-bench", dependencies: ["KobraKaiCore", "KobraKaiAddress"]),
+        .testTarget(
+            name: "KobraKaiPolicyTests",
+            dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

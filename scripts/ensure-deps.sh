@@ -2,7 +2,7 @@
 # Installs the Debian packages KobraKai builds and tests against, when run as root;
 # otherwise names what is missing and how to get it.
 set -euo pipefail
-packages=(libmnl-dev libnftnl-dev pkg-config nftables iproute2 util-linux python3 libsqlite3-dev sqlite3)
+packages=(libmnl-dev libnftnl-dev pkg-config nftables iproute2 util-linux python3 time libsqlite3-dev sqlite3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

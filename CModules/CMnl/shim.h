@@ -5,4 +5,10 @@
 #include <netinet/in.h>
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
+
+// unshare() and CLONE_NEWNET are declared only under _GNU_SOURCE, which Swift's Glibc module does not set;
+// the kernel tests and the benchmark use it to give one dedicated thread a private network namespace.
+extern int unshare(int flags);
+static inline int cmnl_unshare_network_namespace(void) { return unshare(0x40000000 /* CLONE_NEWNET */); }
+
 #endif

@@ -14,4 +14,9 @@
 #include <libnftnl/set.h>
 #include <libnftnl/gen.h>
 #include <libnftnl/udata.h>
+
+// Debian 12 ships 6.1 uapi headers; NFT_MSG_DESTROYSETELEM (delete that ignores a missing element) arrived
+// in Linux 6.3. The value is ABI and fixed.
+static const unsigned short cnftnl_msg_destroysetelem = 30;
+
 #endif

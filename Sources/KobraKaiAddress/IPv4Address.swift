@@ -18,6 +18,8 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     /// Parses dotted-quad bytes. Exposed for parsers that work on raw UTF-8.
+    /// Inlinable so that byte-level log parsers get a specialised copy instead of generic dispatch.
+    @inlinable
     public static func parse<C: Collection<UInt8>>(utf8 bytes: C) -> UInt32? {
         var value: UInt32 = 0
         var octet: UInt32 = 0

@@ -1,0 +1,64 @@
+import Foundation
+import Glibc
+
+/// Runs a program with `posix_spawn` and collects its exit status and output.
+///
+/// Test and benchmark support only: the product never forks (it talks netlink). `Foundation.Process` hangs
+/// inside a fresh network namespace (nftables-netlink.md P-21), and `posix_spawn` also lets the child inherit
+/// the namespace of the calling thread, which is how `nft` cross-checks see a test's private ruleset.
+public struct ChildProcess: Sendable {
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+    }
+
+    public var arguments: [String]
+    public var standardInput: String?
+    public var environment: [String: String]?
+
+    public init(_ arguments: [String], standardInput: String? = nil, environment: [String: String]? = nil) {
+        precondition(!arguments.isEmpty, "a program to run")
+        self.arguments = arguments
+        self.standardInput = standardInput
+        self.environment = environment
+    }
+
+    /// Spawns the program from the calling thread and waits for it.
+    public func run() throws -> Outcome {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kk-spawn-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputPath = directory.appendingPathComponent("stdin").path
+        let outputPath = directory.appendingPathComponent("stdout").path
+        let errorPath = directory.appendingPathComponent("stderr").path
+        try (standardInput ?? "").write(toFile: inputPath, atomically: false, encoding: .utf8)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, &envp)
+        guard spawned == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Outcome(status: exitStatus,
+                       standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+                       standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmarks `kobrakai scan --json` against `fail2ban-regex` with Debian's asterisk filter on the same
+# generated log, in one run: lines/second, CPU time and peak memory of each, the ratio, and how each
+# tool's set of matched source addresses compares with the generator's answer key.
+#
+#   scripts/bench-scan.sh            # 1,000,000 lines
+#   LINES=200000 scripts/bench-scan.sh
+#
+# The generator lives next to the repository (CI clones the repo beside `shared/`); GEN overrides it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+lines=${LINES:-1000000}
+seed=${SEED:-1}
+generator=${GEN:-$repo/../shared/bench/gen_asterisk_log.py}
+filter=${FILTER:-/etc/fail2ban/filter.d/asterisk.conf}
+out=${OUT:-$repo/bench-out}
+
+for tool in python3 /usr/bin/time fail2ban-regex; do
+    command -v "$tool" >/dev/null || { echo "bench-scan: $tool is missing (apt-get install python3 time fail2ban)" >&2; exit 69; }
+done
+[ -f "$generator" ] || { echo "bench-scan: generator not found at $generator (set GEN=...)" >&2; exit 69; }
+[ -f "$filter" ] || { echo "bench-scan: fail2ban filter not found at $filter" >&2; exit 69; }
+
+mkdir -p "$out"
+log=$out/asterisk-$lines.log
+key=$log.key.json
+echo "bench-scan: building kobrakai (release)" >&2
+swift build -c release --product kobrakai >&2
+kobrakai=$(swift build -c release --show-bin-path)/kobrakai
+
+echo "bench-scan: generating $lines lines (seed $seed)" >&2
+python3 "$generator" --lines "$lines" --seed "$seed" -o "$log" --key "$key" >/dev/null
+
+# kobrakai takes well under a second, so one run is at the mercy of scheduling noise: run it three times
+# and report the median (all three are printed). fail2ban-regex takes minutes and runs once.
+for run in 1 2 3; do
+    echo "bench-scan: running kobrakai scan --json (run $run of 3)" >&2
+    /usr/bin/time -v -o "$out/kobrakai.time.$run" "$kobrakai" scan --json "$log" >"$out/kobrakai.json" 2>"$out/kobrakai.summary"
+done
+echo "bench-scan: running fail2ban-regex (this takes a while)" >&2
+/usr/bin/time -v -o "$out/fail2ban.time" fail2ban-regex -o ip "$log" "$filter" >"$out/fail2ban.ips" 2>"$out/fail2ban.err"
+
+python3 - "$lines" "$key" "$out" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import json, re, sys
+lines, key_path, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+print(f"machine: {sys.argv[4]} online CPUs (kobrakai parses on all of them; fail2ban-regex uses one), load average {sys.argv[5]}")
+
+def measure(name):
+    text = open(f"{out}/{name}").read()
+    def field(label):
+        return re.search(re.escape(label) + r":\s*(.+)", text).group(1).strip()
+    clock = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+    seconds = 0.0
+    for part in clock.split(":"):
+        seconds = seconds * 60 + float(part)
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    return seconds, cpu, int(field("Maximum resident set size (kbytes)"))
+
+key = json.load(open(key_path))
+expected = set(key["failures_per_ip"])
+kobrakai = set()
+for line in open(f"{out}/kobrakai.json"):
+    event = json.loads(line)
+    if event["severity"] != "informational":
+        kobrakai.add(event["ip"])
+fail2ban = set()
+for line in open(f"{out}/fail2ban.ips"):
+    token = line.strip()
+    if token and re.fullmatch(r"[0-9a-fA-F:.]+", token):
+        fail2ban.add(token)
+
+runs = sorted((measure(f"kobrakai.time.{run}") for run in (1, 2, 3)), key=lambda m: m[0])
+kk_wall, kk_cpu, kk_rss = runs[1]
+fb_wall, fb_cpu, fb_rss = measure("fail2ban.time")
+print(f"log: {lines} lines, {key['expected_matched_lines']} attack/failure lines, {len(expected)} failing addresses (answer key)")
+print(f"{'tool':<34}{'wall s':>9}{'lines/s (wall)':>16}{'cpu s':>9}{'lines/s (cpu)':>15}{'peak RSS':>12}")
+print(f"{'kobrakai scan --json':<34}{kk_wall:>9.2f}{lines / kk_wall:>16,.0f}{kk_cpu:>9.2f}{lines / max(kk_cpu, 0.001):>15,.0f}{kk_rss / 1024:>9.1f} MiB")
+print(f"{'fail2ban-regex (asterisk.conf)':<34}{fb_wall:>9.2f}{lines / fb_wall:>16,.0f}{fb_cpu:>9.2f}{lines / max(fb_cpu, 0.001):>15,.0f}{fb_rss / 1024:>9.1f} MiB")
+print(f"kobrakai wall times of the three runs: {', '.join(f'{r[0]:.2f} s' for r in runs)} (median shown)")
+print(f"speed-up: {fb_wall / kk_wall:.1f}x wall clock, {fb_cpu / max(kk_cpu, 0.001):.1f}x CPU time (target >= 50x)")
+def compare(name, found):
+    missing, extra = sorted(expected - found), sorted(found - expected)
+    verdict = "identical" if not missing and not extra else f"{len(missing)} missing, {len(extra)} extra"
+    print(f"{name}: {len(found)} addresses vs answer key {len(expected)}: {verdict}")
+    for label, items in (("  missing", missing), ("  extra", extra)):
+        if items:
+            print(f"{label}: {' '.join(items[:20])}{' …' if len(items) > 20 else ''}")
+compare("kobrakai (non-informational events)", kobrakai)
+compare("fail2ban-regex", fail2ban)
+PY
