@@ -32,7 +32,7 @@ public final class StateStore: Sendable {
 
     public init(databasePath: String) throws {
         self.databasePath = databasePath
-        var configuration = Configuration()
+        var configuration = GRDB.Configuration()
         configuration.label = "kobrakai.state"
         // Another process (kkset, a second daemon by mistake) holding the lock: wait rather than fail at once.
         configuration.busyMode = .timeout(5)

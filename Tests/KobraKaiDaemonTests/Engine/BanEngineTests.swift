@@ -14,10 +14,10 @@ struct ThresholdPolicy: BanDeciding {
 
     init(threshold: Int = 3) { self.threshold = threshold }
 
-    mutating func observe(_ event: SecurityEvent, now: Timestamp) -> [BanDecision] {
+    mutating func observe(_ event: SecurityEvent, now: Timestamp) -> [KobraKaiDaemon.BanDecision] {
         counts[event.address, default: 0] += 1
         guard counts[event.address] == threshold else { return [] }
-        return [BanDecision(target: IPPrefix(host: event.address), duration: duration,
+        return [KobraKaiDaemon.BanDecision(target: IPPrefix(host: event.address), duration: duration,
                             reason: "\(event.rule) x\(threshold)", origin: event.origin.rawValue)]
     }
 }
