@@ -130,8 +130,10 @@ public struct AMIClientSession: Sendable {
             // Some proxies strip the banner: the first message still proves a live manager.
             outputs.append(sendLogin(now: now))
         }
-        if let response = message.value("Response") {
-            return outputs + handleResponse(response, message, now: now)
+        // Asterisk writes `Response:` or `Event:` first. Events may carry a field named Response too
+        // (ChallengeResponseFailed: the client's digest), so only the first key decides.
+        if let first = message.fields.first, first.key.caseInsensitivelyEquals("Response") {
+            return outputs + handleResponse(first.value, message, now: now)
         }
         guard state == .loggedIn else { return outputs }
         switch AMISecurityEventMapper.map(message, messageNumber: messagesReceived, receivedAt: now) {

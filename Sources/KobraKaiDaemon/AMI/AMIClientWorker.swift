@@ -42,8 +42,8 @@ struct AMIClientWorker {
                 backoff = Self.backoffs(settings)
                 continue loop
             case .authenticationFailed(let message):
-                delay = backoff.authentication.nextDelay(using: &random)
                 let ceiling = backoff.authentication.ceiling
+                delay = backoff.authentication.nextDelay(using: &random)
                 let text = "login as \"\(settings.session.username)\" refused by \(settings.endpoint): \(message)"
                 logger.error(
                     "AMI \(text). Check ami.username and the secret against manager.conf (and its permit/deny); next attempt in \(delay), or reload after fixing",
