@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KobraKaiCore
+import KobraKaiFirewall
 import Logging
 
 /// The AMI client's blocking side, run on one dedicated thread for the service's lifetime: connect, drive
@@ -31,7 +32,16 @@ struct AMIClientWorker {
     mutating func run() {
         var settings = shared.settings
         var backoff = Self.backoffs(settings)
-        loop: while shared.takeRequest() != .stop {
+        loop: while true {
+            switch shared.takeRequest() {
+            case .stop:
+                break loop
+            case .reload:
+                settings = shared.settings
+                backoff = Self.backoffs(settings)
+            case .none:
+                break
+            }
             let end = runConnection(settings)
             let delay: Duration
             switch end {
@@ -46,7 +56,7 @@ struct AMIClientWorker {
                 delay = backoff.authentication.nextDelay(using: &random)
                 let text = "login as \"\(settings.session.username)\" refused by \(settings.endpoint): \(message)"
                 logger.error(
-                    "AMI \(text). Check ami.username and the secret against manager.conf (and its permit/deny); next attempt in \(delay), or reload after fixing",
+                    "AMI \(text). Check ami.username and the secret against manager.conf (and its permit/deny); next attempt in \(DurationText.format(delay)), or reload after fixing",
                     metadata: ["endpoint": "\(settings.endpoint)", "user": "\(settings.session.username)"])
                 shared.updateHealth {
                     $0.state = .authenticationFailed
@@ -63,7 +73,7 @@ struct AMIClientWorker {
                 let ceiling = backoff.connection.ceiling
                 delay = backoff.connection.nextDelay(using: &random)
                 logger.warning(
-                    "AMI connection to \(settings.endpoint) lost: \(reason); reconnecting in \(delay)",
+                    "AMI connection to \(settings.endpoint) lost: \(reason); reconnecting in \(DurationText.format(delay))",
                     metadata: ["endpoint": "\(settings.endpoint)"])
                 shared.updateHealth {
                     $0.state = .backingOff
@@ -177,7 +187,7 @@ struct AMIClientWorker {
                 pollfd(fd: shared.doorbell.descriptor, events: Int16(POLLIN), revents: 0),
             ]
             if poll(&entries, 2, connection.tickMilliseconds) < 0 && errno != EINTR {
-                return .lost("poll: \(SystemCallError.current("poll"))", loggedInFor: connection.loggedInFor)
+                return .lost(SystemCallError.current("poll").description, loggedInFor: connection.loggedInFor)
             }
             if entries[1].revents != 0 {
                 shared.doorbell.drain()
@@ -235,8 +245,9 @@ struct AMIClientWorker {
             case .authenticationFailed(let message):
                 return .authenticationFailed(message)
             case .event(let event):
-                shared.deliver(event)
+                // Counted first: whoever sees the event also sees it counted.
                 shared.updateHealth { $0.eventsDelivered += 1 }
+                shared.deliver(event)
             case .injectionSuspected(let reason):
                 shared.updateHealth { $0.injectionsRefused += 1 }
                 throttled(&injectionLog, level: .warning, "AMI security event refused (injection attempt?): \(reason)")

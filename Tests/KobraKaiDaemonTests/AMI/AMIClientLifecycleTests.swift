@@ -90,7 +90,8 @@ struct AMIClientLifecycleTests {
         // A round trip through the session proves the reload was handled before we look.
         bed.peer.send(AsteriskSecurityEvent.invalidAccountID(from: "IPV4/UDP/198.51.100.21/5060"))
         _ = try await bed.waitForEvents(1)
-        #expect(bed.client.health.logins == 1)
+        #expect(bed.client.health.logins == 1 && bed.client.health.connectionAttempts == 1)
+        #expect(!bed.peerLog.items.contains(.loggedOff(connection: 1)))
 
         var changed = same
         changed.reconnectDelayMax = .milliseconds(300)

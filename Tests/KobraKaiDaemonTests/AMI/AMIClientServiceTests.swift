@@ -45,13 +45,15 @@ struct AMIClientServiceTests {
 
     @Test("a refused login is logged as an error, backs off longer each time, and delivers nothing")
     func authenticationFailure() async throws {
-        let bed = try AMITestBed(peerSecret: "other")
+        // Like Asterisk, the peer answers a bad login only after a pause, with the connection still open.
+        let bed = try AMITestBed(peerSecret: "other", refusalDelay: .milliseconds(100))
         let running = RunningService(bed.client)
+        try await bed.peerLog.wait(for: "a refused login") { $0.contains { if case .loginRefused = $0 { true } else { false } } }
+        // An event on the not-logged-in connection (queued behind the refusal) must not be delivered.
+        bed.peer.send(Self.event("198.51.100.9").text, toUnauthenticated: true)
         let snapshots = try await bed.health.wait(for: "three refused logins") { items in
             items.filter { $0.state == .authenticationFailed }.count >= 3
         }
-        // Even an event sent to the unauthenticated connection is ignored.
-        bed.peer.send(Self.event("198.51.100.9").text, toUnauthenticated: true)
         let refused = snapshots.filter { $0.state == .authenticationFailed }
         let ceilings = refused.compactMap(\.retryCeiling)
         #expect(Array(ceilings.prefix(3)) == [.milliseconds(300), .milliseconds(600), .milliseconds(1200)])
@@ -66,8 +68,9 @@ struct AMIClientServiceTests {
         #expect(errors.count >= 3)
         #expect(errors.first?.message.contains("login as \"kobrakai\" refused") == true)
         #expect(errors.first?.message.contains("manager.conf") == true)
-        let attempts = bed.peerLog.items.filter { if case .loginRefused = $0 { true } else { false } }.count
-        #expect(attempts >= 3)
+        try await bed.peerLog.wait(for: "three refused logins at the peer") { items in
+            items.filter { if case .loginRefused = $0 { true } else { false } }.count >= 3
+        }
         #expect(bed.events.items.isEmpty)
         await running.stop()
         await bed.finish()

@@ -32,11 +32,11 @@ struct AMITestBed {
     }
 
     init(
-        peerSecret: String = secret, sendsFullyBooted: Bool = true,
+        peerSecret: String = secret, sendsFullyBooted: Bool = true, refusalDelay: Duration = .zero,
         adjust: (inout AMIClientSettings) throws -> Void = { _ in }
     ) throws {
         var behaviour = ScriptedAMIPeer.Behaviour(username: Self.username, secret: peerSecret)
-        behaviour.refusalDelay = .zero
+        behaviour.refusalDelay = refusalDelay
         behaviour.sendsFullyBooted = sendsFullyBooted
         let peer = try ScriptedAMIPeer(behaviour: behaviour)
         self.peer = peer
