@@ -100,6 +100,20 @@ struct AMIClientServiceTests {
         await bed.finish()
     }
 
+    @Test("a connection dropped by the manager (still listening) is re-established")
+    func droppedConnection() async throws {
+        let bed = try AMITestBed()
+        let running = RunningService(bed.client)
+        try await bed.waitForLogins(1)
+        bed.peer.disconnectAll()
+        try await bed.waitForLogins(2)
+        #expect(bed.health.items.contains { $0.lastError == "the manager closed the connection" })
+        bed.peer.send(Self.event("198.51.100.11"))
+        #expect(try await bed.waitForEvents(1).map(\.address) == [IPAddress("198.51.100.11")])
+        await running.stop()
+        await bed.finish()
+    }
+
     @Test("a manager that stops answering pings is declared dead and reconnected")
     func deadPeer() async throws {
         let bed = try AMITestBed { settings in

@@ -1,11 +1,5 @@
 import Logging
 
-struct RecordedLogLine: Sendable, CustomStringConvertible {
-    var level: Logger.Level
-    var message: String
-    var description: String { "[\(level)] \(message)" }
-}
-
 /// A swift-log handler that appends every line to a `Recorder`, so tests can check what operators see.
 struct RecordingLogHandler: LogHandler {
     let recorder: Recorder<RecordedLogLine>
