@@ -54,7 +54,7 @@ struct ChunkParser {
             slots.deallocate()
         }
         let shared = SharedInput(
-            window: window, slots: slots, first: parser, fresh: LogLineParser(context: parser.context, sources: parser.sources))
+            window: window, slots: slots, first: parser, fresh: parser.fresh)
         let limit = maximumLineLength
         DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
             let start = index == 0 ? shared.first : shared.fresh

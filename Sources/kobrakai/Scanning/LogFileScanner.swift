@@ -8,8 +8,8 @@ import KobraKaiCore
 /// Runs the core's line parser over one input (a path or `-` for stdin), streaming, in large windows
 /// parsed on all cores (`ChunkParser`), with results delivered in file order.
 ///
-/// Events reach `onEvent` in file order with their timestamps and line numbers, which is what the ban
-/// policy consumes: wiring `--decisions` is feeding this callback into the policy.
+/// Events reach `onEvent` in file order with their timestamps and line numbers, whatever the number of
+/// parser threads: `--decisions` feeds this callback into the ban policy, which depends on that order.
 struct LogFileScanner {
     enum Failure: Error {
         case cannotOpen(path: String, errno: Int32)
@@ -18,19 +18,23 @@ struct LogFileScanner {
 
     let context: TimeContext
     let sources: LogSources
+    let customRules: CustomRuleMatcher
     var parts = ChunkParser.onlineProcessors
     var reader = WindowReader()
 
-    init(context: TimeContext, sources: LogSources = .all) {
+    init(
+        context: TimeContext, sources: LogSources = .all, customRules: CustomRuleMatcher = CustomRuleMatcher(patterns: [])
+    ) {
         self.context = context
         self.sources = sources
+        self.customRules = customRules
     }
 
     func scan(path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void) throws(Failure) {
         let descriptor: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { if descriptor != 0 { close(descriptor) } }
-        var parser = LogLineParser(context: context, sources: sources)
+        var parser = LogLineParser(context: context, sources: sources, customRules: customRules)
         let chunkParser = ChunkParser(parts: parts, maximumLineLength: reader.maximumLineLength)
         var linesBefore = 0
         do {
