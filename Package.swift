@@ -64,10 +64,13 @@ let package = Package(
         // file reading and output; parsing lives in KobraKaiCore.
         .executableTarget(
             name: "kobrakai",
-            dependencies: ["KobraKaiCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),
+        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore", "KobraKaiAddress"]),
 
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
