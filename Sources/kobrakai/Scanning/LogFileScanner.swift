@@ -37,6 +37,7 @@ struct LogFileScanner {
         var parser = LogLineParser(context: context, sources: sources, customRules: customRules)
         let chunkParser = ChunkParser(parts: parts, maximumLineLength: reader.maximumLineLength)
         var linesBefore = 0
+        var recycled: [[ChunkParser.Outcome]] = []
         do {
             try reader.forEachWindow(descriptor: descriptor) { window in
                 switch window {
@@ -44,7 +45,8 @@ struct LogFileScanner {
                     linesBefore += 1
                     summary.recordMalformed(file: path, line: linesBefore, reason: "line longer than 1 MiB, skipped")
                 case .lines(let bytes):
-                    for part in chunkParser.parse(bytes, parser: &parser) {
+                    let parts = chunkParser.parse(bytes, parser: &parser, recycled: &recycled)
+                    for part in parts {
                         for outcome in part.outcomes {
                             deliver(
                                 outcome.result, line: linesBefore + outcome.line, path: path, summary: &summary,
@@ -52,6 +54,7 @@ struct LogFileScanner {
                         }
                         linesBefore += part.lineCount
                     }
+                    recycled = parts.map(\.outcomes)
                 }
             }
         } catch {
