@@ -64,10 +64,11 @@ extension KobraKai {
         }
 
         func run() throws {
-            let setup: ScanSetup
+            // Without --config: the defaults, as an empty configuration file would give.
+            var setup = ScanSetup()
             var replay: DecisionReplay?
             do {
-                setup = try config.map { path throws(ScanSetup.Failure) in try ScanSetup(configurationPath: path) } ?? ScanSetup()
+                if let config { setup = try ScanSetup(configurationPath: config) }
                 if decisions { replay = DecisionReplay(policy: try setup.makePolicy()) }
             } catch {
                 writeStandardError("kobrakai scan: \(error.message)\n")
@@ -87,8 +88,8 @@ extension KobraKai {
                 do {
                     try scanner.scan(path: path, summary: &summary) { event in
                         if json { writer.append(event, to: &output) }
-                        guard replay != nil else { return }
-                        for decision in replay!.observe(event) where json {
+                        // Right after the event that caused them; without --json they go to the report.
+                        for decision in replay?.observe(event) ?? [] where json {
                             output.append(DecisionReplay.jsonLine(decision))
                         }
                     }
