@@ -21,7 +21,8 @@ extension KobraKai {
                 With --decisions, the events go through the ban policy in file order, on the log's own clock \
                 (an undated line takes the time of the latest dated event before it), and the bans it would \
                 issue are printed: as JSON lines {"ban","duration","reason","time"} among the events with \
-                --json, or in the report.
+                --json, or in the report. Several files are one stream in the order given: name rotated \
+                files oldest first.
                 Year-less dates are read in the local time zone and the current year.
                 """)
 
