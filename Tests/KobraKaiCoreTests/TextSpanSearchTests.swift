@@ -52,6 +52,11 @@ struct TextSpanSearchTests {
                             == Self.naiveLast(bytes, literalBytes, start: start, end: end, before: before))
                     #expect(span.lastOffset(of: literal) == Self.naiveLast(bytes, literalBytes, start: start, end: end, before: end))
                 }
+                for byte in [UInt8(ascii: ","), UInt8(ascii: "R"), 0x1B] {
+                    let from = Int.random(in: (start - 2)...(end + 2), using: &random)
+                    let expected = (max(from, start)..<max(end, max(from, start))).first { bytes[$0] == byte }
+                    #expect(span.firstOffset(of: byte, from: from) == expected)
+                }
                 let limit = Int.random(in: 0...100, using: &random)
                 #expect(span.prefixContains(0x1B, limit: limit) == bytes[start..<(start + min(length, limit))].contains(0x1B))
             }
