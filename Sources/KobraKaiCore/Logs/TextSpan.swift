@@ -87,10 +87,9 @@ struct TextSpan {
                 let candidates =
                     (raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) .== leads)
                     .& (raw.loadUnaligned(fromByteOffset: offset + length - 1, as: SIMD16<UInt8>.self) .== tails)
-                if any(candidates) {
-                    for lane in 0..<16 where candidates[lane] && matches(literal, at: offset + lane) {
-                        return offset + lane
-                    }
+                var lanes = LaneSet(candidates)
+                while let lane = lanes.popFirst() {
+                    if matches(literal, at: offset + lane) { return offset + lane }
                 }
                 offset += 16
             }
@@ -122,10 +121,9 @@ struct TextSpan {
                 let candidates =
                     (raw.loadUnaligned(fromByteOffset: blockStart, as: SIMD16<UInt8>.self) .== leads)
                     .& (raw.loadUnaligned(fromByteOffset: blockStart + length - 1, as: SIMD16<UInt8>.self) .== tails)
-                if any(candidates) {
-                    for lane in (0..<16).reversed() where candidates[lane] && matches(literal, at: blockStart + lane) {
-                        return blockStart + lane
-                    }
+                var lanes = LaneSet(candidates)
+                while let lane = lanes.popLast() {
+                    if matches(literal, at: blockStart + lane) { return blockStart + lane }
                 }
                 offset -= 16
             }
@@ -148,9 +146,8 @@ struct TextSpan {
             let needle = SIMD16<UInt8>(repeating: byte)
             while offset + 16 <= end {
                 let hits = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) .== needle
-                if any(hits) {
-                    for lane in 0..<16 where hits[lane] { return offset + lane }
-                }
+                var lanes = LaneSet(hits)
+                if let lane = lanes.popFirst() { return offset + lane }
                 offset += 16
             }
         }
