@@ -43,15 +43,25 @@ struct TextSpan {
     func from(_ offset: Int) -> TextSpan { slice(from: offset, to: end) }
     func upTo(_ offset: Int) -> TextSpan { slice(from: start, to: offset) }
 
-    /// Whether the bytes at absolute `offset` equal `literal`.
+    /// Whether the bytes at absolute `offset` equal `literal`, compared eight bytes at a time: file names,
+    /// levels and markers are compared on every relevant line and for every search candidate.
     @inline(__always)
     func matches(_ literal: StaticString, at offset: Int) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard offset >= start, offset + length <= end else { return false }
-        let pointer = literal.utf8Start
+        guard length > 0, let base = bytes.baseAddress else { return true }
+        let text = UnsafeRawPointer(base + offset)
+        let pattern = UnsafeRawPointer(literal.utf8Start)
         var index = 0
+        while index + 8 <= length {
+            let expected = pattern.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if text.loadUnaligned(fromByteOffset: index, as: UInt64.self) != expected { return false }
+            index += 8
+        }
         while index < length {
-            if bytes[offset + index] != pointer[index] { return false }
+            if text.load(fromByteOffset: index, as: UInt8.self) != pattern.load(fromByteOffset: index, as: UInt8.self) {
+                return false
+            }
             index += 1
         }
         return true
