@@ -67,10 +67,13 @@ let package = Package(
         // file reading and output; parsing lives in KobraKaiCore.
         .executableTarget(
             name: "kobrakai",
-            dependencies: ["KobraKaiCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),
+        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore", "KobraKaiAddress"]),
 
         // MARK: Daemon services: file following, state store, control socket, systemd notify, ban engine.
         // Impure (Glibc, SQLite, sockets); takes `any Firewall` and never imports KobraKaiNetfilter.

@@ -37,6 +37,7 @@ enum ConfigurationLoader {
         warnings += reader.unknownKeyWarnings()
 
         try configuration.policy.validate()
+        warnings += RuleReferenceCheck.warnings(for: configuration)
         configuration.warnings = warnings
         return configuration
     }
