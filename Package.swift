@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KobraKaiCrowdSecTests",
-            dependencies: ["KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress"]
+            dependencies: ["KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress"]
         ),
         // Runs a real CrowdSec LAPI (Debian's crowdsec 1.4.6, scripts/crowdsec-lapi.sh) on loopback.
         .testTarget(

@@ -20,9 +20,11 @@ public struct LocalAPIClient: Sendable {
     }
 
     /// `GET /v1/decisions/stream`: everything active with `startup`, otherwise the changes since this key's
-    /// last pull (the LAPI keeps that position per bouncer).
+    /// last pull (the LAPI keeps that position per bouncer). `dedup=false` asks for every decision, not
+    /// only the first per value: the bouncer tracks each id so that deleting one of two decisions for an
+    /// address keeps the ban.
     public func decisionStream(apiKey: String, startup: Bool) async throws(CrowdSecError) -> DecisionStream {
-        var request = HTTPClientRequest(url: "\(baseURL)/v1/decisions/stream?startup=\(startup)")
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/decisions/stream?startup=\(startup)&dedup=false")
         request.headers.add(name: "X-Api-Key", value: apiKey)
         let body = try await send(request, what: "the decision stream", credentials: "bouncer API key")
         return try DecisionStream.decode(body)
