@@ -10,10 +10,14 @@ public struct LocalAPIClient: Sendable {
     public var httpClient: HTTPClient
     /// Per request, connect included.
     public var timeout: Duration
+    /// Sent with every request. CrowdSec 1.4.6 refuses a watcher login ("incorrect Username or Password")
+    /// unless the User-Agent has exactly the form `name/version`, and shows the version in
+    /// `cscli machines list` / `cscli bouncers list`.
+    public var userAgent = "kobrakai/3"
     /// The largest body read; a full startup stream of 100,000 decisions is about 25 MB.
     public var maximumBodySize = 256 * 1024 * 1024
 
-    public init(baseURL: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
+    public init(baseURL: String, httpClient: HTTPClient = LocalAPIClient.sharedHTTPClient, timeout: Duration = .seconds(30)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.httpClient = httpClient
         self.timeout = timeout
@@ -65,6 +69,8 @@ public struct LocalAPIClient: Sendable {
     }
 
     private func send(_ request: HTTPClientRequest, what: String, credentials: String) async throws(CrowdSecError) -> [UInt8] {
+        var request = request
+        request.headers.replaceOrAdd(name: "User-Agent", value: userAgent)
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
@@ -93,6 +99,19 @@ public struct LocalAPIClient: Sendable {
         let text = String(decoding: bytes.prefix(300), as: UTF8.self)
         return String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
     }
+}
+
+extension LocalAPIClient {
+    /// The client every `LocalAPIClient` uses unless given another; lives as long as the process.
+    ///
+    /// Unlike `HTTPClient.shared`, it does not retry a refused connection until the request's deadline:
+    /// a LAPI that is down must be reported (and backed off from) at once, not after the whole timeout.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }
 
 extension Duration {

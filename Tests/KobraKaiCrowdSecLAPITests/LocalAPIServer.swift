@@ -75,8 +75,9 @@ final class LocalAPIServer: Sendable {
     /// The values of `cscli decisions list -o json` (what an operator sees, without `--all`).
     func listedDecisionValues() async throws -> [String] {
         let output = try await cscli(["decisions", "list", "-o", "json"])
-        guard let data = output.data(using: .utf8), !output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-              let alerts = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        // No decisions print `null`.
+        guard let data = output.data(using: .utf8),
+              let alerts = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) as? [[String: Any]]
         else { return [] }
         return alerts.flatMap { ($0["decisions"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String } }
     }
@@ -85,7 +86,7 @@ final class LocalAPIServer: Sendable {
     func decisionIDs(value: String) async throws -> [(id: Int, duration: String)] {
         let output = try await cscli(["decisions", "list", "-o", "json", "-v", value])
         guard let data = output.data(using: .utf8),
-              let alerts = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+              let alerts = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) as? [[String: Any]]
         else { return [] }
         return alerts.flatMap { ($0["decisions"] as? [[String: Any]] ?? []) }
             .compactMap { decision in
