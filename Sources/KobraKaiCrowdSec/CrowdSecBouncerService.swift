@@ -83,7 +83,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
             } catch let error as FirewallError {
                 startup = true
                 delay = backoff.nextDelay()
-                recordFailure(CrowdSecError(.httpStatus(0), "the firewall refused CrowdSec's decisions: \(error)"), retryIn: delay)
+                recordFailure(CrowdSecError(.firewall, "the firewall failed to apply CrowdSec's decisions: \(error)"), retryIn: delay)
             }
             try await Task.sleep(for: delay)
         }

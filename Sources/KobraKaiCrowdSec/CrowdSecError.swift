@@ -9,6 +9,8 @@ public struct CrowdSecError: Error, Hashable, Sendable, CustomStringConvertible 
         case httpStatus(Int)
         /// A body that is not the JSON the API documents.
         case malformedResponse
+        /// The decisions were read but the firewall failed to apply them (the next pull resyncs in full).
+        case firewall
     }
 
     public var code: Code

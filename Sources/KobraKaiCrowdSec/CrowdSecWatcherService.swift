@@ -99,6 +99,7 @@ public final class CrowdSecWatcherService: Service, Sendable {
                 // A token the LAPI no longer knows (it restarted with a new signing secret): log in again at
                 // once, but only once in a row, so a machine that was deleted does not spin.
                 if error.code == .unauthorized, token != nil, !reloggedAfterRefusal {
+                    logger.info("the CrowdSec LAPI refused the watcher token; logging in again")
                     token = nil
                     reloggedAfterRefusal = true
                     continue

@@ -67,4 +67,22 @@ struct WatcherLAPITests {
         #expect(watcher.health.lastError?.contains("refused the machine id or password") == true, "\(watcher.health.lastError ?? "")")
         #expect(watcher.health.pending == 1)
     }
+
+    @Test("a LAPI restart (new JWT secret) makes the watcher log in again and carry on")
+    func reloginAfterRestart() async throws {
+        let lapi = try await LocalAPIServer()
+        defer { lapi.tearDown() }
+        try await lapi.start()
+        let watcher = makeWatcher(lapi)
+        let service = Task { try await watcher.run() }
+        defer { service.cancel() }
+
+        watcher.enqueue(WatcherBan(target: IPPrefix("192.0.2.60")!, duration: .seconds(600), reason: "before"))
+        #expect(await eventually { watcher.health.applied == 1 })
+        lapi.stop()
+        try await lapi.start()
+        watcher.enqueue(WatcherBan(target: IPPrefix("192.0.2.61")!, duration: .seconds(600), reason: "after"))
+        #expect(await eventually { watcher.health.applied == 2 })
+        #expect(try await Set(lapi.listedDecisionValues()) == ["192.0.2.60", "192.0.2.61"])
+    }
 }
