@@ -21,6 +21,9 @@ release: deps
 # (they need root or CAP_SYS_ADMIN for unshare, and never touch the host's ruleset).
 # Three passes: on a 2-core machine Swift's cooperative pool has two threads, so CPU-heavy unit tests or
 # suites that wait on child processes and the kernel would starve the daemon's services under test.
+# KobraKaiCrowdSecLAPITests start real CrowdSec 1.4.6 Local APIs on loopback (Debian's package, unpacked into
+# /var/cache/kobrakai-test/crowdsec by scripts/crowdsec-lapi.sh, which `deps` runs as root); they fail, never
+# skip, when crowdsec cannot be installed or started.
 BLOCKING_SUITES = KobraKaiNetfilterKernelTests|kksetTests|KobraKaiScanTests|KobraKaiCrowdSecLAPITests
 SERVICE_SUITES  = KobraKaiDaemonTests
 test: deps
