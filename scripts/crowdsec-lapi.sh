@@ -27,7 +27,8 @@ if ! dpkg-query -W -f='${Status}' libsqlite3-0 2>/dev/null | grep -q 'install ok
 fi
 work="$(mktemp -d "$cache/download.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-chmod 755 "$work"   # apt's _apt user writes the download here
+# apt downloads as its unprivileged _apt user; give it the directory (without it apt warns and downloads as root).
+chown _apt "$work" 2>/dev/null || true
 if ! (cd "$work" && apt-get download -q crowdsec >&2); then
     echo "crowdsec-lapi: apt-get download crowdsec failed; refreshing the package lists and retrying" >&2
     [ "$(id -u)" -eq 0 ] && apt-get update -qq >&2
