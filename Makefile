@@ -19,15 +19,21 @@ release: deps
 
 # Unit tests run anywhere; kernel tests create their own private network namespaces
 # (they need root or CAP_SYS_ADMIN for unshare, and never touch the host's ruleset).
-# Three passes: on a 2-core machine Swift's cooperative pool has two threads, so CPU-heavy unit tests or
+# Separate passes: on a 2-core machine Swift's cooperative pool has two threads, so CPU-heavy unit tests or
 # suites that wait on child processes and the kernel would starve the daemon's services under test.
+# The LAPI suites start real CrowdSec 1.4.6 Local APIs and many `cscli` runs on loopback (Debian's package,
+# unpacked into /var/cache/kobrakai-test/crowdsec by scripts/crowdsec-lapi.sh, which `deps` runs as root; they
+# fail, never skip, when crowdsec cannot be installed or started). Their CPU bursts made the kernel suites'
+# timing checks (packet drop after expiry, monitor stop) miss their windows, so they get a pass of their own.
 BLOCKING_SUITES = KobraKaiNetfilterKernelTests|kksetTests|KobraKaiScanTests
 SERVICE_SUITES  = KobraKaiDaemonTests
+LAPI_SUITES     = KobraKaiCrowdSecLAPITests
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip '$(BLOCKING_SUITES)|$(SERVICE_SUITES)'
+	$(SWIFT) test --skip-build --skip '$(BLOCKING_SUITES)|$(SERVICE_SUITES)|$(LAPI_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(SERVICE_SUITES)'
 	$(SWIFT) test --skip-build --filter '$(BLOCKING_SUITES)'
+	$(SWIFT) test --skip-build --filter '$(LAPI_SUITES)'
 	scripts/check-unit.sh
 
 # systemd-analyze verify + security (offline; exposure must stay <= 3.0). Skips when systemd-analyze is absent.

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // MARK: C system libraries (headers from Debian's libmnl-dev / libnftnl-dev)
@@ -109,6 +110,30 @@ let package = Package(
         .testTarget(
             name: "KobraKaiPolicyTests",
             dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]
+        ),
+
+        // MARK: CrowdSec Local API: bouncer (decision stream into any Firewall) and watcher (our bans as alerts)
+        .target(
+            name: "KobraKaiCrowdSec",
+            dependencies: [
+                "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KobraKaiCrowdSecTests",
+            dependencies: ["KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress"]
+        ),
+        // Runs a real CrowdSec LAPI (Debian's crowdsec 1.4.6, scripts/crowdsec-lapi.sh) on loopback.
+        .testTarget(
+            name: "KobraKaiCrowdSecLAPITests",
+            dependencies: [
+                "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
+                "KobraKaiNetfilterTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

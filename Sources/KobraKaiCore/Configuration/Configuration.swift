@@ -10,6 +10,7 @@ public struct Configuration: Hashable, Sendable {
     /// Operator line patterns, compiled.
     public var patterns: [CustomPattern] = []
     public var firewall = FirewallConfiguration()
+    public var crowdsec = CrowdSecConfiguration()
     /// Where the daemon keeps its ban history and log positions.
     public var stateDirectory = "/var/lib/kobrakai"
     /// The Unix socket `kkset`/`kobrakai status` talk to.

@@ -29,6 +29,10 @@ enum ConfigurationLoader {
             configuration.firewall = try readFirewall(&section)
             warnings += section.unknownKeyWarnings()
         }
+        if var section = try reader.object("crowdsec") {
+            configuration.crowdsec = try readCrowdSec(&section)
+            warnings += section.unknownKeyWarnings()
+        }
         warnings += broadAllowlistWarnings(configuration.allowlist.prefixes)
         if let value = try reader.path("state_directory") { configuration.stateDirectory = value }
         if let value = try reader.path("control_socket") { configuration.controlSocket = value }

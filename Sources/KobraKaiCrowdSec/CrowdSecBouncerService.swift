@@ -1,0 +1,162 @@
+import Foundation
+import KobraKaiAddress
+import KobraKaiFirewall
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Applies a CrowdSec Local API's decisions to a `Firewall`: `GET /v1/decisions/stream?startup=true`
+/// once, then the deltas every `pullInterval`.
+///
+/// Each pull becomes at most one `ban` and one `unban` call. A failed pull (LAPI down, 5xx, refused key)
+/// is retried with backoff and jitter and never ends the service; a failed firewall call makes the next
+/// pull a full `startup=true` one, because the LAPI has already moved this key's position past the
+/// changes that were lost.
+public final class CrowdSecBouncerService: Service, Sendable {
+    /// Comments of the bans this bouncer makes start with this, so that it only ever lifts its own bans.
+    public static let commentPrefix = "crowdsec:"
+
+    private let client: LocalAPIClient
+    private let apiKey: String
+    private let firewall: any Firewall
+    private let pullInterval: Duration
+    private let isProtected: @Sendable (IPPrefix) async -> Bool
+    private let initialBackoff: RetryBackoff
+    private let logger: Logger
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let state = Mutex(CrowdSecHealth())
+
+    /// - Parameters:
+    ///   - client: where the LAPI is.
+    ///   - apiKey: the key from `cscli bouncers add` (a dedicated one: the LAPI keeps one position per key).
+    ///   - firewall: where bans go (the daemon's `NftablesFirewall`).
+    ///   - pullInterval: time between two delta pulls.
+    ///   - isProtected: true for a target that overlaps the allowlist or the host's own addresses; such
+    ///     decisions are never applied.
+    ///   - backoff: retry delays after a failed pull.
+    ///   - now: the clock the remaining durations are measured on (the firewall's).
+    public init(
+        client: LocalAPIClient, apiKey: String, firewall: any Firewall, pullInterval: Duration = .seconds(10),
+        isProtected: @escaping @Sendable (IPPrefix) async -> Bool, backoff: RetryBackoff = RetryBackoff(),
+        logger: Logger = Logger(label: "kobrakai.crowdsec.bouncer"),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.client = client
+        self.apiKey = apiKey
+        self.firewall = firewall
+        self.pullInterval = pullInterval
+        self.isProtected = isProtected
+        self.initialBackoff = backoff
+        self.logger = logger
+        self.now = now
+    }
+
+    /// A snapshot for status and metrics.
+    public var health: CrowdSecHealth { state.withLock { $0 } }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown { [self] in try await pullLoop() }
+    }
+
+    private func pullLoop() async throws {
+        var ledger = DecisionLedger()
+        var startup = true
+        var backoff = initialBackoff
+        while !Task.isCancelled {
+            let delay: Duration
+            do {
+                let stream = try await client.decisionStream(apiKey: apiKey, startup: startup)
+                try await apply(stream, startup: startup, to: &ledger)
+                if startup || backoff.failures > 0 {
+                    logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)"])
+                }
+                startup = false
+                backoff.reset()
+                state.withLock {
+                    $0.recordSuccess()
+                    $0.pending = ledger.activeTargets
+                }
+                delay = pullInterval
+            } catch let error as CrowdSecError {
+                delay = backoff.nextDelay()
+                recordFailure(error, retryIn: delay)
+            } catch let error as FirewallError {
+                startup = true
+                delay = backoff.nextDelay()
+                recordFailure(CrowdSecError(.firewall, "the firewall failed to apply CrowdSec's decisions: \(error)"), retryIn: delay)
+            }
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    private func recordFailure(_ error: CrowdSecError, retryIn delay: Duration) {
+        let failures = state.withLock {
+            $0.recordFailure(error)
+            return $0.consecutiveFailures
+        }
+        // The first failure and then every tenth: a LAPI down for a day must not flood the journal.
+        if failures == 1 || failures % 10 == 0 {
+            logger.error("\(error.message)", metadata: ["retry_in": "\(delay)", "failures": "\(failures)"])
+        }
+    }
+
+    /// Turns one response into one ban call and one unban call.
+    private func apply(_ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger) async throws {
+        let instant = now()
+        if startup { ledger = DecisionLedger() }
+        for decision in stream.deleted { ledger.remove(id: decision.id) }
+        var protectedCount = 0
+        for decision in stream.new {
+            let parsed: ParsedDecision
+            switch ParsedDecision.parse(decision) {
+            case .success(let value): parsed = value
+            case .failure(.notApplicable): continue
+            case .failure(.malformed(let reason)):
+                logger.warning("ignoring a CrowdSec decision: \(reason)")
+                continue
+            }
+            guard parsed.remaining > .zero else { continue }
+            if await isProtected(parsed.target) {
+                protectedCount += 1
+                logger.info("not applying CrowdSec decision \(parsed.id) for allowlisted \(parsed.target)")
+                continue
+            }
+            if let original = parsed.maskedFrom {
+                logger.warning("CrowdSec range \(original) has host bits set; banning \(parsed.target) as CrowdSec matches it")
+            }
+            ledger.add(parsed, now: instant)
+        }
+        var (bans, unbans) = ledger.drainChanges(now: instant)
+        ledger.purgeExpired(now: instant)
+        if startup { unbans += try await staleBans(keeping: ledger) }
+        unbans = try await onlyOwnBans(unbans)
+        var rejected: [RejectedBan] = []
+        if !bans.isEmpty { rejected = try await firewall.ban(bans) }
+        for refusal in rejected {
+            ledger.markNotApplied(refusal.request.target)
+            logger.warning("the firewall refused CrowdSec's ban of \(refusal.request.target): \(refusal.error)")
+        }
+        if !unbans.isEmpty { try await firewall.unban(unbans) }
+        state.withLock {
+            $0.applied += bans.count - rejected.count
+            $0.rejected += rejected.count
+            $0.removed += unbans.count
+            $0.skipped += protectedCount
+        }
+    }
+
+    /// Bans of ours left in the kernel from before a restart whose decisions are gone now.
+    private func staleBans(keeping ledger: DecisionLedger) async throws -> [IPPrefix] {
+        try await firewall.list()
+            .filter { ($0.comment ?? "").hasPrefix(Self.commentPrefix) && !ledger.isTracked($0.target) }
+            .map(\.target)
+    }
+
+    /// Drops targets whose current ban is not ours: a local ban made after CrowdSec's (its comment
+    /// replaced ours) must outlive the deletion of the CrowdSec decision.
+    private func onlyOwnBans(_ targets: [IPPrefix]) async throws -> [IPPrefix] {
+        guard !targets.isEmpty else { return [] }
+        let ours = Set(try await firewall.list().filter { ($0.comment ?? "").hasPrefix(Self.commentPrefix) }.map(\.target))
+        return targets.filter { ours.contains($0) }
+    }
+}
