@@ -65,9 +65,15 @@ let package = Package(
         // MARK: Detection core parsing and kobrakai
         // The `kobrakai` executable (scan now, the daemon's `run` later) stays thin: argument parsing,
         // file reading and output; parsing lives in KobraKaiCore.
+        // `kobrakai run` picks the firewall (netlink, or in-memory for --dry-run) and hands it to KobraKaiDaemon,
+        // which assembles the services; the management commands talk to the daemon's control socket.
         .executableTarget(
             name: "kobrakai",
-            dependencies: ["KobraKaiCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "KobraKaiCore", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
         .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),

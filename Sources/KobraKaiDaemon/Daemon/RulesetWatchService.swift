@@ -1,0 +1,17 @@
+import ServiceLifecycle
+
+/// Repairs the ruleset as soon as the backend reports a change that may have removed the table or a set
+/// (`nft flush ruleset`, `systemctl reload nftables`), instead of waiting for the next ban to fail.
+struct RulesetWatchService: Service {
+    let rulesetGuard: any RulesetGuard
+    let engine: BanEngine
+
+    func run() async throws {
+        for await _ in rulesetGuard.rulesetChanges().cancelOnGracefulShutdown() {
+            await engine.checkRuleset(trigger: "nftables change notification")
+        }
+        // A backend without notifications ends its stream at once: stay until shutdown (a service that
+        // returns early would stop the daemon).
+        try? await gracefulShutdown()
+    }
+}
