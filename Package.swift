@@ -102,6 +102,15 @@ let package = Package(
             ]
         ),
 
+        // The real `kobrakai` binary as a daemon in private network namespaces (root; BLOCKING_SUITES).
+        .testTarget(
+            name: "KobraKaiDaemonEndToEndTests",
+            dependencies: [
+                "kobrakai", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress",
+            ]
+        ),
+
         .testTarget(name: "KobraKaiAddressTests", dependencies: ["KobraKaiAddress"]),
         .testTarget(name: "KobraKaiFirewallTests", dependencies: ["KobraKaiFirewall"]),
 
