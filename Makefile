@@ -21,7 +21,7 @@ release: deps
 # (they need root or CAP_SYS_ADMIN for unshare, and never touch the host's ruleset).
 # Three passes: on a 2-core machine Swift's cooperative pool has two threads, so CPU-heavy unit tests or
 # suites that wait on child processes and the kernel would starve the daemon's services under test.
-BLOCKING_SUITES = KobraKaiNetfilterKernelTests|kksetTests|KobraKaiScanTests
+BLOCKING_SUITES = KobraKaiNetfilterKernelTests|kksetTests|KobraKaiScanTests|KobraKaiDaemonEndToEndTests
 SERVICE_SUITES  = KobraKaiDaemonTests
 test: deps
 	$(SWIFT) build --build-tests

@@ -46,7 +46,7 @@ final class DaemonHarness: Sendable {
         let configuration = """
             {
               "log_sources": [ { "path": "\(directory)/security.log", "format": "asterisk", "start_at": "end" } ],
-              "policy": { "ban_time": { "base": "\(baseBanTime)", "factor": 2 } },
+              "policy": { "ban_time": { "base": "\(baseBanTime)", "factor": 2 }, "subnet": { "enabled": false } },
               "allowlist": { "cidrs": ["\(Self.allowlisted)"] },
               "state_directory": "\(directory)/state",
               "control_socket": "\(directory)/control.sock"
