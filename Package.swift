@@ -102,6 +102,11 @@ let package = Package(
             ]
         ),
 
+        // Benchmark: log line → kernel set latency and 100k-ban restore, release daemon in a namespace (make bench-daemon).
+        .executableTarget(
+            name: "kobrakai-daemon-bench",
+            dependencies: ["KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCore"]
+        ),
         // The real `kobrakai` binary as a daemon in private network namespaces (root; BLOCKING_SUITES).
         .testTarget(
             name: "KobraKaiDaemonEndToEndTests",

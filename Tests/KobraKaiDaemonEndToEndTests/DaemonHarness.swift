@@ -1,9 +1,11 @@
 import Foundation
+import Glibc
 import KobraKaiAddress
 import KobraKaiDaemon
 import KobraKaiFirewall
 import KobraKaiNetfilter
 import KobraKaiNetfilterTestSupport
+import Synchronization
 import Testing
 
 /// The real `kobrakai` binary as a daemon inside a private network namespace with nft/kobrakai.nft loaded,
@@ -27,6 +29,8 @@ final class DaemonHarness: Sendable {
     var statePath: String { directory + "/state" }
     var stderrPath: String { directory + "/daemon.err" }
     var log: AttackLog { AttackLog(path: logPath) }
+    /// Daemons still running: a failed test must not leave one behind.
+    private let running = Mutex<[pid_t]>([])
 
     init(baseBanTime: String = "10m") async throws {
         do {
@@ -56,7 +60,15 @@ final class DaemonHarness: Sendable {
         try "".write(toFile: logPath, atomically: true, encoding: .utf8)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
+    deinit {
+        let leftovers = running.withLock { $0 }
+        for pid in leftovers { kill(pid, SIGKILL) }
+        if !leftovers.isEmpty {
+            // Reap on a thread of its own (waitpid blocks; this deinit may run on the cooperative pool).
+            Thread { for pid in leftovers { waitpid(pid, nil, 0) } }.start()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 
     static var binaryPath: String {
         let candidates = [
@@ -68,19 +80,22 @@ final class DaemonHarness: Sendable {
     }
 
     /// Starts `kobrakai run` and waits (up to 30 s) until its control socket answers.
-    func start(_ extraArguments: [String] = []) async throws -> SpawnedProcess {
+    func start(_ extraArguments: [String] = []) async throws -> BackgroundProcess {
         let arguments = [Self.binaryPath, "run", "--config", configPath] + extraArguments
         let errorPath = stderrPath
-        let process = try await namespace.run { try SpawnedProcess.spawn(arguments, standardError: errorPath) }
+        let process = try await namespace.run { try BackgroundProcess.spawn(arguments, standardError: errorPath) }
+        running.withLock { $0.append(process.pid) }
         let ready = try await waitUntil(timeout: .seconds(30)) { (try? await self.status()) != nil }
         try #require(ready, "daemon did not become ready: \(daemonOutput)")
         return process
     }
 
     /// Sends `signal` and waits for the exit status.
-    func stop(_ process: SpawnedProcess, signal: Int32 = SIGTERM) async throws -> Int32 {
+    func stop(_ process: BackgroundProcess, signal: Int32 = SIGTERM) async throws -> Int32 {
         process.signal(signal)
-        return try await namespace.run { process.wait() }
+        let status = try await namespace.run { process.wait() }
+        running.withLock { $0.removeAll { $0 == process.pid } }
+        return status
     }
 
     var daemonOutput: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }

@@ -80,7 +80,12 @@ public struct Daemon: Sendable {
         services += sourceServices
         services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
-        services.append(WatchdogService(notifier: notifier, isHealthy: { _ = await engine.statistics; return true }))
+        // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications
+        // this bounds how long a flushed ruleset stays unnoticed when no new ban comes to reveal it.
+        services.append(WatchdogService(notifier: notifier, isHealthy: {
+            await engine.checkRuleset(trigger: "watchdog check")
+            return true
+        }))
 
         // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, followers, control socket, then the
         // engine last, so every batch the followers handed over is flushed and recorded.

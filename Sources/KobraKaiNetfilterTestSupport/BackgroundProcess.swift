@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
 
-/// A program started with posix_spawn and left running (the daemon under test); output goes to files.
-/// Spawn it from a namespace thread so it lives in that network namespace.
-struct SpawnedProcess: Sendable {
-    let pid: pid_t
+/// A program started with posix_spawn and left running (the daemon under test or benchmarked); its stderr
+/// goes to a file (stdout to the same path + `.out`). Spawn it from a namespace thread so it lives in that
+/// network namespace. Test and benchmark support only.
+public struct BackgroundProcess: Sendable {
+    public let pid: pid_t
 
-    static func spawn(_ arguments: [String], standardError: String, environment: [String: String]? = nil) throws -> SpawnedProcess {
+    public static func spawn(_ arguments: [String], standardError: String, environment: [String: String]? = nil) throws -> BackgroundProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -23,13 +24,13 @@ struct SpawnedProcess: Sendable {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-        return SpawnedProcess(pid: pid)
+        return BackgroundProcess(pid: pid)
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    public func signal(_ number: Int32) { kill(pid, number) }
 
     /// Blocks until the process ends (call from a dedicated thread); returns the exit status, or 128+signal.
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
