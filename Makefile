@@ -58,5 +58,23 @@ bench-daemon: deps
 bench-scan: deps
 	scripts/bench-scan.sh
 
+# Installs the release binaries, the systemd unit, the nftables include and (only when absent) the example
+# configuration. DESTDIR stages into a directory (packaging, tests): make install DESTDIR=/tmp/stage
+DESTDIR ?=
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/nftables.d
+	install -d -m 0700 $(DESTDIR)/etc/kobrakai
+	install -m 0755 .build/release/kobrakai .build/release/kkset $(DESTDIR)$(PREFIX)/bin/
+	sed 's|/usr/local/bin/kobrakai|$(PREFIX)/bin/kobrakai|' systemd/kobrakai.service > $(DESTDIR)/etc/systemd/system/kobrakai.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/kobrakai.service
+	install -m 0644 nft/kobrakai.nft $(DESTDIR)/etc/nftables.d/kobrakai.nft
+	@if [ -e $(DESTDIR)/etc/kobrakai/kobrakai.json ]; then \
+		echo "keeping existing $(DESTDIR)/etc/kobrakai/kobrakai.json"; \
+	else \
+		install -m 0600 examples/kobrakai.json $(DESTDIR)/etc/kobrakai/kobrakai.json; \
+	fi
+	@echo "installed; next: nft -f /etc/nftables.d/kobrakai.nft (or include it from /etc/nftables.conf),"
+	@echo "edit /etc/kobrakai/kobrakai.json, then: systemctl daemon-reload && systemctl enable --now kobrakai"
+
 clean:
 	rm -rf .build
