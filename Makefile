@@ -42,6 +42,11 @@ demo: deps
 	$(SWIFT) build
 	scripts/demo.sh
 
+# Restore after `nft flush ruleset`: table + 100k bans over netlink vs `nft -f` of the same file (root).
+bench-restore: deps
+	$(SWIFT) build -c release --product kkbench
+	.build/release/kkbench --sections restore
+
 # Netlink backend vs nft: 100k-element load and one-ban round trip, inside a private network namespace (root).
 bench-netlink: deps
 	$(SWIFT) build -c release --product kkbench

@@ -76,7 +76,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore"]),
+        .testTarget(name: "KobraKaiScanTests", dependencies: ["kobrakai", "KobraKaiCore", "KobraKaiAddress"]),
 
         // MARK: Daemon services: file following, state store, control socket, systemd notify, ban engine.
         // Impure (Glibc, SQLite, sockets); takes `any Firewall` and never imports KobraKaiNetfilter.
@@ -92,10 +92,12 @@ let package = Package(
         ),
         // Benchmark: follower throughput next to `tail` (swift run -c release kobrakai-follow-bench).
         .executableTarget(name: "kobrakai-follow-bench", dependencies: ["KobraKaiDaemon"]),
+        // MARK: AMI client test support: a scripted Asterisk manager on a real TCP socket (tests, make demo).
+        .target(name: "KobraKaiDaemonTestSupport"),
         .testTarget(
             name: "KobraKaiDaemonTests",
             dependencies: [
-                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

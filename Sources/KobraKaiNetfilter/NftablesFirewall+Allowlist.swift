@@ -12,8 +12,12 @@ extension NftablesFirewall {
                                                              expirationMilliseconds: nil, comment: comment),
                         owner: index, target: target)
         }
-        return try channel.apply(units).sorted { $0.key < $1.key }.map { index, error in
-            RejectedAllow(target: targets[units[index].owner], error: error)
+        do {
+            return try channel.apply(units).sorted { $0.key < $1.key }.map { index, error in
+                RejectedAllow(target: targets[units[index].owner], error: error)
+            }
+        } catch where error.code == .outcomeUnknown {
+            return try reconcileAllow(targets, units: units)
         }
     }
 
@@ -22,7 +26,11 @@ extension NftablesFirewall {
         let units = targets.enumerated().map { index, target in
             removalUnit(target, setName: KobraKaiRuleset.allowSet(for: target), owner: index)
         }
-        _ = try channel.apply(units)
+        do {
+            _ = try channel.apply(units)
+        } catch where error.code == .outcomeUnknown {
+            try reconcileRemoval(units)
+        }
     }
 
     public func allowlist() async throws(FirewallError) -> [AllowEntry] {

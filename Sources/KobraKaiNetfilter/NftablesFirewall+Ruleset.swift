@@ -13,15 +13,8 @@ extension NftablesFirewall {
         let messages = RulesetMessages.all(table: KobraKaiRuleset.table)
         let (replies, begin) = try channel.socket.runBatch(messages)
         if let failure = replies.first(where: { !$0.isAck }) {
-            let index = Int(failure.sequence &- begin) - 1
-            let what = index >= 0 && index < messages.count ? "message \(index + 1) of \(messages.count)" : "batch"
-            var error = KernelErrorMapper.structural(failure.errorCode, table: KobraKaiRuleset.table, set: nil,
-                                                     kernelMessage: failure.kernelMessage)
-            if error.code == .rulesetMissing || error.code == .system {
-                error = FirewallError(.system, "installing the KobraKai ruleset failed at \(what): "
-                                      + KernelErrorMapper.describe(failure.errorCode), errno: failure.errorCode)
-            }
-            throw error
+            throw RulesetMessages.failure(failure, atMessage: Int(failure.sequence &- begin) - 1, of: messages.count,
+                                          table: KobraKaiRuleset.table)
         }
         if replies.count < messages.count {
             throw FirewallError(.outcomeUnknown, "the kernel did not acknowledge every ruleset message", errno: nil)

@@ -17,7 +17,7 @@ public actor NftablesFirewall: Firewall {
     public nonisolated let features: KernelFeatures
     public nonisolated let limits: TransactionLimits
     /// How many times replies were lost (ENOBUFS, missing ACKs) and the outcome was settled by listing.
-    public private(set) var reconciliations = 0
+    public internal(set) var reconciliations = 0
     let channel: SetElementChannel
 
     /// Opens the socket and probes the kernel's features.
@@ -41,6 +41,11 @@ public actor NftablesFirewall: Firewall {
 
     /// Adds or refreshes bans. The corresponding netlink message is `NFT_MSG_NEWSETELEM`.
     public func ban(_ requests: [BanRequest]) async throws(FirewallError) -> [RejectedBan] {
+        try applyBans(requests, leading: [])
+    }
+
+    /// Validates, encodes and applies bans; `leading` messages (the ruleset) go into the first transaction.
+    func applyBans(_ requests: [BanRequest], leading: [BatchMessage]) throws(FirewallError) -> [RejectedBan] {
         var rejected: [RejectedBan] = []
         var units: [ElementUnit] = []
         units.reserveCapacity(requests.count)
@@ -52,7 +57,7 @@ public actor NftablesFirewall: Firewall {
             units.append(banUnit(request, owner: index))
         }
         do {
-            let refused = try channel.apply(units)
+            let refused = try channel.apply(units, leading: leading)
             for (unitIndex, error) in refused.sorted(by: { $0.key < $1.key }) {
                 rejected.append(RejectedBan(request: requests[units[unitIndex].owner], error: error))
             }
@@ -68,13 +73,21 @@ public actor NftablesFirewall: Firewall {
         let units = targets.enumerated().map { index, target in
             removalUnit(target, setName: KobraKaiRuleset.banSet(for: target), owner: index)
         }
-        _ = try channel.apply(units)
+        do {
+            _ = try channel.apply(units)
+        } catch where error.code == .outcomeUnknown {
+            try reconcileRemoval(units)
+        }
     }
 
     /// Empties the four ban sets in one transaction. The corresponding netlink message is
     /// `NFT_MSG_DELSETELEM` without an element list.
     public func flush() async throws(FirewallError) {
-        try channel.flush(setNames: KobraKaiRuleset.banSets)
+        do {
+            try channel.flush(setNames: KobraKaiRuleset.banSets)
+        } catch where error.code == .outcomeUnknown {
+            try reconcileFlush(KobraKaiRuleset.banSets)
+        }
     }
 
     public func list() async throws(FirewallError) -> [BanEntry] {
@@ -104,23 +117,6 @@ public actor NftablesFirewall: Firewall {
         }
         return IntervalAssembler.ranges(elements).flatMap { range in
             IntervalAssembler.prefixes(of: range).map { Self.entry($0, range.start) }
-        }
-    }
-
-    /// After lost replies: list, and resend what is missing or still carries another timeout, once.
-    private func reconcile(_ requests: [BanRequest], units: [ElementUnit]) throws(FirewallError) -> [RejectedBan] {
-        reconciliations += 1
-        var present: [IPPrefix: BanEntry] = [:]
-        for setName in Set(units.map(\.setName)) {
-            for entry in try entries(in: setName) { present[entry.target] = entry }
-        }
-        let missing = units.filter { unit in
-            let request = requests[unit.owner]
-            return present[request.target]?.timeout != request.timeout
-        }
-        let refused = try channel.apply(missing)
-        return refused.sorted { $0.key < $1.key }.map { unitIndex, error in
-            RejectedBan(request: requests[missing[unitIndex].owner], error: error)
         }
     }
 

@@ -20,26 +20,38 @@ final class SetElementChannel {
     /// of each message (P-14, P-15). So on failure the blamed units are taken out (or, for a delete of a
     /// missing element, their removal is dropped) and the rest of the transaction is sent again. Each retry
     /// removes at least one unit or one removal, so the loop ends.
+    /// - Parameter leading: messages that go into the first transaction, before its elements (the ruleset,
+    ///   for a restore); resent with the rest when that transaction has to be retried.
     /// - Returns: the units the kernel refused, by index into `units`, with the reason.
     /// - Throws: a structural error (ruleset missing, permission), or `.outcomeUnknown` when replies were lost.
-    func apply(_ units: [ElementUnit]) throws(FirewallError) -> [Int: FirewallError] {
+    func apply(_ units: [ElementUnit], leading: [BatchMessage] = []) throws(FirewallError) -> [Int: FirewallError] {
         var units = units
+        var leading = leading
         var rejected: [Int: FirewallError] = [:]
         var pending = Array(units.indices)[...]
-        while !pending.isEmpty {
-            let first = socket.reserveSequenceNumbers(TransactionBuilder.sequenceBudget(forUnits: pending.count))
+        while !pending.isEmpty || !leading.isEmpty {  // leading alone: a ruleset-only transaction
+            let first = socket.reserveSequenceNumbers(
+                TransactionBuilder.sequenceBudget(forUnits: pending.count, leading: leading.count))
             let builder = TransactionBuilder(table: table, limits: limits)
-            let transaction = builder.build(units: units, candidates: pending, firstSequence: first)
+            let transaction = builder.build(units: units, candidates: pending, firstSequence: first, leading: leading)
             let replies = try send(transaction)
             let failures = replies.filter { !$0.isAck }
             if failures.isEmpty {
                 let acknowledged = Set(replies.map(\.sequence))
-                if transaction.messages.contains(where: { !acknowledged.contains($0.sequence) }) {
+                if transaction.messages.contains(where: { !acknowledged.contains($0.sequence) })
+                    || acknowledged.filter({ transaction.leadingIndex(forSequence: $0) != nil }).count < leading.count
+                {
                     throw FirewallError(.outcomeUnknown, "the kernel did not acknowledge every message of a batch; "
                                         + "list the sets to learn what was applied", errno: nil)
                 }
                 pending = pending.dropFirst(transaction.units.count)
+                leading = []
                 continue
+            }
+            if let failure = failures.first(where: { transaction.leadingIndex(forSequence: $0.sequence) != nil }),
+               let index = transaction.leadingIndex(forSequence: failure.sequence)
+            {
+                throw RulesetMessages.failure(failure, atMessage: index, of: leading.count, table: table)
             }
             var progressed = false
             for failure in failures {

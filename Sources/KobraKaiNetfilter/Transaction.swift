@@ -14,6 +14,14 @@ struct Transaction {
     var messages: [Message]
     /// The units (indices into the caller's array) this transaction carries.
     var units: [Int]
+    /// Non-element messages (the ruleset) between BEGIN and the first element message.
+    var leadingMessages = 0
+
+    /// The index of the leading message with this sequence number, if it is one.
+    func leadingIndex(forSequence sequence: UInt32) -> Int? {
+        let index = Int(sequence &- beginSequence) - 1
+        return index >= 0 && index < leadingMessages ? index : nil
+    }
 
     /// The unit whose element the kernel blamed: the element nest starting at or before `offset`.
     func unit(forSequence sequence: UInt32, offset: UInt32?) -> Int? {

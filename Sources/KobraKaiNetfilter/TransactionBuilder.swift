@@ -13,14 +13,18 @@ struct TransactionBuilder {
 
     /// Builds a transaction from the longest prefix of `candidates` (indices into `units`) that fits.
     /// Always takes at least one unit. `firstSequence` numbers the messages consecutively.
+    /// `leading` messages (the ruleset, for a restore) go first, right after BEGIN, each asking for an ACK:
+    /// the kernel then creates the table and sets and fills them in one atomic step.
     ///
     /// One pass: each unit's elements are encoded into the open element list of their (set, operation)
     /// group, a new list is started when one would pass `maximumElementListBytes`, and the transaction stops
     /// before `maximumTransactionBytes` would be passed. Messages are assembled at the end.
-    func build(units: [ElementUnit], candidates: ArraySlice<Int>, firstSequence: UInt32) -> Transaction {
+    func build(units: [ElementUnit], candidates: ArraySlice<Int>, firstSequence: UInt32,
+               leading: [BatchMessage] = []) -> Transaction
+    {
         var groups: [Group] = []
         var chosen: [Int] = []
-        var total = 2 * Self.batchMessageSize
+        var total = 2 * Self.batchMessageSize + Self.encodedSize(of: leading)
         for index in candidates {
             let unit = units[index]
             let mainSize = unit.elementsSize
@@ -42,7 +46,22 @@ struct TransactionBuilder {
             groups[mainGroup].append(unit.first, unit.second, size: mainSize, unit: index, limits: limits)
         }
         return assemble(groups.filter { $0.precedesAdds } + groups.filter { !$0.precedesAdds }, chosen: chosen,
-                        firstSequence: firstSequence)
+                        firstSequence: firstSequence, leading: leading)
+    }
+
+    private static func encodedSize(of messages: [BatchMessage]) -> Int {
+        guard !messages.isEmpty else { return 0 }
+        var writer = NetlinkMessageWriter()
+        for message in messages { write(message, sequence: 0, into: &writer) }
+        return writer.count
+    }
+
+    /// Appends one non-element message, asking for an ACK.
+    static func write(_ message: BatchMessage, sequence: UInt32, into writer: inout NetlinkMessageWriter) {
+        let start = writer.beginMessage(type: NfTables.messageType(message.type), flags: message.flags | Netlink.ackFlag,
+                                        sequence: sequence, family: message.family)
+        message.attributes(&writer)
+        writer.endMessage(startingAt: start)
     }
 
     /// The elements of one (set, operation) pair in this transaction, split into lists that fit a message.
@@ -99,14 +118,20 @@ struct TransactionBuilder {
 
     private static func aligned(_ count: Int) -> Int { (count + 3) & ~3 }
 
-    private func assemble(_ groups: [Group], chosen: [Int], firstSequence: UInt32) -> Transaction {
-        let capacity = groups.reduce(64) { $0 + $1.lists.reduce(0) { $0 + $1.bytes.count + 64 } }
+    private func assemble(_ groups: [Group], chosen: [Int], firstSequence: UInt32,
+                          leading: [BatchMessage]) -> Transaction
+    {
+        let capacity = groups.reduce(64 + 4096 * leading.count) { $0 + $1.lists.reduce(0) { $0 + $1.bytes.count + 64 } }
         var writer = NetlinkMessageWriter(reservingCapacity: capacity)
         var sequence = firstSequence
         let begin = writer.beginMessage(type: NfTables.batchBegin, flags: 0, sequence: sequence,
                                         family: NfTables.familyUnspecified, resourceID: NfTables.subsystem)
         writer.endMessage(startingAt: begin)
         sequence &+= 1
+        for message in leading {
+            Self.write(message, sequence: sequence, into: &writer)
+            sequence &+= 1
+        }
         var messages: [Transaction.Message] = []
         for group in groups {
             for list in group.lists {
@@ -129,11 +154,12 @@ struct TransactionBuilder {
         let end = writer.beginMessage(type: NfTables.batchEnd, flags: 0, sequence: sequence,
                                       family: NfTables.familyUnspecified, resourceID: NfTables.subsystem)
         writer.endMessage(startingAt: end)
-        return Transaction(bytes: writer.bytes, beginSequence: firstSequence, messages: messages, units: chosen)
+        return Transaction(bytes: writer.bytes, beginSequence: firstSequence, messages: messages, units: chosen,
+                           leadingMessages: leading.count)
     }
 
     /// Sequence numbers a transaction built from `chosen` units can use at most (BEGIN, messages, END).
-    static func sequenceBudget(forUnits count: Int) -> Int { 2 * count + 8 }
+    static func sequenceBudget(forUnits count: Int, leading: Int = 0) -> Int { 2 * count + 8 + leading }
 
     /// A removal carries only the key and interval flag: timeouts and comments are not accepted there.
     static func removalForm(_ element: SetElement) -> SetElement {

@@ -23,12 +23,34 @@ struct NetlinkBenchmark {
         let firewall = try namespace.runBlocking { try NftablesFirewall(limits: limits) }
         let nftVersion = try namespace.runBlocking { try ChildProcess(["nft", "--version"]).run() }.standardOutput
         print("kkbench: private network namespace; kernel \(kernelRelease()); \(nftVersion.trimmingCharacters(in: .whitespacesAndNewlines))")
-        print("kernel features: \(firewall.features)\n")
+        print("kernel features: \(firewall.features)")
+        let monitor = options.monitorMode > 0 ? try namespace.runBlocking { try NftablesMonitor() } : nil
+        if options.monitorMode == 2 { try monitor?.suspend() }
+        let notifications = Task {
+            var count = 0
+            if let monitor { for await _ in monitor.changes { count += 1 } }
+            return count
+        }
+        print(["", "an NftablesMonitor listens during the runs (element notifications are built)\n",
+               "an NftablesMonitor runs, suspended (as around the daemon's bulk operations)\n"][options.monitorMode])
+        defer {
+            monitor?.stop()
+            notifications.cancel()
+        }
 
-        try await bulkLoad(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath, count: options.elements,
-                           reps: options.reps)
-        try await roundTrip(firewall: firewall, namespace: namespace,
-                            netlinkIterations: options.netlinkIterations, nftIterations: options.nftIterations)
+        if options.sections.contains("bulk") {
+            try await bulkLoad(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath,
+                               count: options.elements, reps: options.reps)
+        }
+        if options.sections.contains("restore") {
+            try await RestoreBenchmark.run(firewall: firewall, namespace: namespace, rulesetPath: rulesetPath,
+                                           count: options.elements, reps: options.reps)
+            try check(try namespace.runBlocking { try ChildProcess(["nft", "-f", rulesetPath]).run() }, "reload")
+        }
+        if options.sections.contains("roundtrip") {
+            try await roundTrip(firewall: firewall, namespace: namespace,
+                                netlinkIterations: options.netlinkIterations, nftIterations: options.nftIterations)
+        }
     }
 
     static func bulkLoad(firewall: NftablesFirewall, namespace: NetworkNamespaceThread, rulesetPath: String,
@@ -47,6 +69,9 @@ struct NetlinkBenchmark {
 
         var netlink: [Duration] = []
         var nft: [Duration] = []
+        var netlinkCPU: [CPUTime] = []
+        var nftCPU: [CPUTime] = []
+        var netlinkWait: [Duration] = []
         let clock = ContinuousClock()
         for rep in 0..<reps {
             // Alternate the order so that neither variant always runs on a warmer kernel.
@@ -59,14 +84,20 @@ struct NetlinkBenchmark {
                 try check(try namespace.runBlocking { try ChildProcess(["nft", "-f", rulesetPath]).run() }, "reload")
                 try await Task.sleep(for: .milliseconds(300))  // let the previous teardown settle
                 if variant == 0 {
+                    let cpu = CPUTime.now(children: false)
+                    let wait = CPUTime.runQueueWait()
                     let start = clock.now
                     let rejected = try await firewall.ban(requests)
                     netlink.append(clock.now - start)
+                    netlinkCPU.append(CPUTime.now(children: false) - cpu)
+                    netlinkWait.append(CPUTime.runQueueWait() - wait)
                     guard rejected.isEmpty else { throw BenchmarkError("\(rejected.count) bans rejected") }
                 } else {
+                    let cpu = CPUTime.now(children: true)
                     let start = clock.now
                     let outcome = try namespace.runBlocking { try ChildProcess(["nft", "-f", scriptPath]).run() }
                     nft.append(clock.now - start)
+                    nftCPU.append(CPUTime.now(children: true) - cpu)
                     try check(outcome, "nft -f")
                 }
                 if rep == 0 {  // verify once per variant: a 100k dump costs more than the load itself
@@ -81,8 +112,9 @@ struct NetlinkBenchmark {
         let ratio = Statistics.milliseconds(backend.median) / Statistics.milliseconds(cli.median)
         print("Bulk load: \(count) IPv4 bans with timeouts, \(reps) reps (median, min-max); transactions <= "
               + "\(firewall.limits.maximumTransactionBytes) bytes")
-        print(row("netlink backend (NftablesFirewall.ban)", backend, unit: "ms"))
-        print(row("nft -f (one add element statement)", cli, unit: "ms"))
+        print(row("netlink backend (NftablesFirewall.ban)", backend, unit: "ms") + "  " + CPUTime.summary(netlinkCPU)
+              + String(format: ", waited for a CPU %.1f ms", Statistics.milliseconds(Statistics(samples: netlinkWait).median)))
+        print(row("nft -f (one add element statement)", cli, unit: "ms") + "  " + CPUTime.summary(nftCPU))
         print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target <= 0.30: \(ratio <= 0.30 ? "met" : "MISSED"))\n")
     }
 

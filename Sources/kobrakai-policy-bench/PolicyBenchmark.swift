@@ -28,7 +28,7 @@ struct PolicyBenchmark {
         try run("mixed: 10% allowlisted, 5% high, 1% success", count: count) { index in
             let selector = index % 100
             if selector < 10 { return event(address: .v4(IPv4Address(192, 0, 2, UInt8(index % 250))), severity: .high, account: nil) }
-            if selector == 10 { return event(address: .v4(IPv4Address(rawValue: 0xC633_6500 &+ UInt32(index % 50))), severity: .informational, account: nil, rule: "security-successful-auth") }
+            if selector == 10 { return event(address: .v4(IPv4Address(rawValue: 0xC633_6500 &+ UInt32(index % 50))), severity: .informational, account: nil, rule: "security.successful-auth") }
             let severity: Severity = selector < 16 ? .high : (selector < 60 ? .medium : .low)
             return event(address: .v4(IPv4Address(rawValue: 0x6400_0000 &+ UInt32(index % 20_000))), severity: severity, account: "u\(index % 13)")
         }
@@ -62,13 +62,13 @@ struct PolicyBenchmark {
         return String(kilobytes / 1024)
     }
 
-    static func event(address: IPAddress, severity: Severity, account: String?, rule: String = "pjsip-invalid-password") -> SecurityEvent {
+    static func event(address: IPAddress, severity: Severity, account: String?, rule: String = "pjsip.request.auth-failed") -> SecurityEvent {
         SecurityEvent(time: nil, address: address, origin: .logFile, service: .pjsip, rule: rule, severity: severity, account: account)
     }
 
     static func run(_ name: String, count: Int, _ make: (Int) -> SecurityEvent) throws {
         var configuration = PolicyConfiguration()
-        configuration.rules = [RuleOverride(selector: "ami-*", threshold: 2)]
+        configuration.rules = [RuleOverride(selector: "ami.*", threshold: 2)]
         var policy = try BanPolicy(configuration: configuration, allowlist: Allowlist(prefixes: [IPPrefix("192.0.2.0/24")!]))
         // Build the events first so that only the policy is timed.
         let events = (0..<count).map(make)

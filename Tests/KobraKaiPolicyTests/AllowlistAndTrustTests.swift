@@ -61,17 +61,17 @@ struct AllowlistAndTrustTests {
 
     @Test func trustExpires() throws {
         var policy = try makePolicy()
-        _ = policy.observe(event("198.51.100.21", rule: "ami-successful-auth", severity: .informational), now: at(0))
+        _ = policy.observe(event("198.51.100.21", rule: "security.successful-auth", severity: .informational), now: at(0))
         #expect(feed(&policy, event("198.51.100.21"), count: 5, start: 3601).count == 1)
     }
 
     @Test func highSeverityStillBansATrustedAddressUnlessConfigured() throws {
         var policy = try makePolicy()
-        _ = policy.observe(event("198.51.100.22", rule: "SuccessfulAuth", severity: .informational), now: at(0))
+        _ = policy.observe(event("198.51.100.22", rule: "security.successful-auth", severity: .informational), now: at(0))
         #expect(policy.observe(event("198.51.100.22", severity: .high), now: at(1)).count == 1)
 
         var lenient = try makePolicy { $0.trust.appliesToHighSeverity = true }
-        _ = lenient.observe(event("198.51.100.22", rule: "SuccessfulAuth", severity: .informational), now: at(0))
+        _ = lenient.observe(event("198.51.100.22", rule: "security.successful-auth", severity: .informational), now: at(0))
         #expect(feed(&lenient, event("198.51.100.22", severity: .high), count: 19, start: 1).isEmpty)
         #expect(lenient.observe(event("198.51.100.22", severity: .high), now: at(30)).count == 1)
     }
@@ -84,7 +84,7 @@ struct AllowlistAndTrustTests {
 
     @Test func trustDisabledMeansNoMultiplier() throws {
         var policy = try makePolicy { $0.trust.enabled = false }
-        _ = policy.observe(event("198.51.100.24", rule: "security-successful-auth", severity: .informational), now: at(0))
+        _ = policy.observe(event("198.51.100.24", rule: "security.successful-auth", severity: .informational), now: at(0))
         #expect(feed(&policy, event("198.51.100.24"), count: 5, start: 1).count == 1)
     }
 }

@@ -103,7 +103,7 @@ private struct Scenario {
         }
         let severity = Severity.allCases.randomElement(using: &random)!
         let rule = severity == .informational && Bool.random(using: &random)
-            ? "security-successful-auth" : ["pjsip-a", "iax2-b", "ami-c"].randomElement(using: &random)!
+            ? "security.successful-auth" : ["pjsip-a", "iax2-b", "ami-c"].randomElement(using: &random)!
         let account = Bool.random(using: &random) ? "user\(Int.random(in: 0...20, using: &random))" : nil
         return SecurityEvent(
             time: nil, address: address, origin: .logFile, service: .pjsip, rule: rule, severity: severity, account: account)

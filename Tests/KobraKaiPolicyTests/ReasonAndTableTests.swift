@@ -53,7 +53,7 @@ struct ReasonAndTableTests {
 
     @Test func trustIsPerIPv6TrackingPrefix() throws {
         var policy = try makePolicy()
-        _ = policy.observe(event("2001:db8:7::1", rule: "security-successful-auth", severity: .informational), now: at(0))
+        _ = policy.observe(event("2001:db8:7::1", rule: "security.successful-auth", severity: .informational), now: at(0))
         // Another phone in the same /64: trusted threshold (20) applies to the whole /64.
         #expect(feed(&policy, event("2001:db8:7::2"), count: 19, start: 1, step: 0.5).isEmpty)
         #expect(policy.observe(event("2001:db8:7::3"), now: at(20)).count == 1)

@@ -20,6 +20,7 @@ struct ScanCommandRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
+    /// Runs with `TZ=UTC` so that dates without a zone read the same on every machine.
     static func run(_ arguments: [String], standardInput: Data? = nil) throws -> Outcome {
         // Output goes to files, not pipes: the child can never block on a full pipe while we wait.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -34,6 +35,7 @@ struct ScanCommandRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.standardInput = try FileHandle(forReadingFrom: inputURL)

@@ -138,7 +138,7 @@ struct ScanCommandTests {
     @Test(
         "usage errors exit 64",
         arguments: [
-            ["scan"], ["scan", "--decisions", "x.log"], ["scan", "--config", "k.json", "x.log"], ["scan", "-", "-"],
+            ["scan"], ["scan", "--decisions"], ["scan", "-", "-"], ["scan", "--threads", "0", "x.log"],
         ])
     func usageErrors(_ arguments: [String]) throws {
         let outcome = try ScanCommandRunner.run(arguments)

@@ -19,7 +19,10 @@ public struct AMIClientSession: Sendable {
         case authenticationFailed(message: String)
         case event(SecurityEvent)
         case injectionSuspected(String)
-        /// A framing or mapping problem; the session continues.
+        /// A message the decoder skipped (overlong line, oversized message, too many fields, a line without
+        /// a colon); the session continues. The transport decides whether a size overrun warrants a reset.
+        case framingError(AMIFrameDecoder.DecodeError)
+        /// A mapping or response problem; the session continues.
         case protocolError(String)
         /// No banner, login response or Pong in time: close and reconnect.
         case peerDead(String)
@@ -58,7 +61,7 @@ public struct AMIClientSession: Sendable {
         var outputs: [Output] = []
         while state != .closed, let frame = decoder.next() {
             switch frame {
-            case .failure(let error): outputs.append(.protocolError(error.description))
+            case .failure(let error): outputs.append(.framingError(error))
             case .success(.banner(let version)): outputs += handleBanner(version, now: now)
             case .success(.message(let message)): outputs += handle(message, now: now)
             }
@@ -73,8 +76,9 @@ public struct AMIClientSession: Sendable {
             return []
         case .awaitingBanner, .awaitingLoginResponse:
             if now.since(waitingSince) > configuration.responseTimeout {
+                let reason = state == .awaitingBanner ? "no AMI banner" : "no response to Login"
                 state = .closed
-                return [.peerDead(state == .awaitingBanner ? "no AMI banner" : "no response to Login")]
+                return [.peerDead(reason)]
             }
             return []
         case .loggedIn:
@@ -126,8 +130,10 @@ public struct AMIClientSession: Sendable {
             // Some proxies strip the banner: the first message still proves a live manager.
             outputs.append(sendLogin(now: now))
         }
-        if let response = message.value("Response") {
-            return outputs + handleResponse(response, message, now: now)
+        // Asterisk writes `Response:` or `Event:` first. Events may carry a field named Response too
+        // (ChallengeResponseFailed: the client's digest), so only the first key decides.
+        if let first = message.fields.first, first.key.caseInsensitivelyEquals("Response") {
+            return outputs + handleResponse(first.value, message, now: now)
         }
         guard state == .loggedIn else { return outputs }
         switch AMISecurityEventMapper.map(message, messageNumber: messagesReceived, receivedAt: now) {

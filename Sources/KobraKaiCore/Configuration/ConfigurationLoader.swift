@@ -37,6 +37,7 @@ enum ConfigurationLoader {
         warnings += reader.unknownKeyWarnings()
 
         try configuration.policy.validate()
+        warnings += RuleReferenceCheck.warnings(for: configuration)
         configuration.warnings = warnings
         return configuration
     }
@@ -95,6 +96,13 @@ enum ConfigurationLoader {
         ami.secret = try reader.string("secret")
         ami.secretFile = try reader.path("secret_file")
         if let value = try reader.duration("reconnect_delay") { ami.reconnectDelay = value }
+        if let value = try reader.duration("reconnect_delay_max") { ami.reconnectDelayMax = value }
+        if let value = try reader.duration("auth_failure_delay") { ami.authFailureDelay = value }
+        if let value = try reader.duration("ping_interval") { ami.pingInterval = value }
+        if let value = try reader.duration("response_timeout") { ami.responseTimeout = value }
+        guard ami.reconnectDelayMax >= ami.reconnectDelay else {
+            throw ConfigurationError(keyPath: "ami.reconnect_delay_max", reason: "must not be shorter than ami.reconnect_delay")
+        }
         if ami.enabled {
             guard !ami.username.isEmpty else {
                 throw ConfigurationError(keyPath: "ami.username", reason: "is required when ami.enabled is true")

@@ -44,10 +44,13 @@ public struct CustomPattern: Hashable, Sendable {
     /// ambiguously (two different addresses).
     public func match(line: Substring) -> IPAddress? {
         var line = line
-        return line.withUTF8 { text in match(text) }
+        guard case .address(let address) = line.withUTF8({ text in read(text) }) else { return nil }
+        return address
     }
 
-    private func match(_ text: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+    /// What the pattern reads in `text` (a line without its terminator): `nil` when it does not match.
+    /// An ambiguous reading is reported as such, so the caller can count it as a suspected injection.
+    public func read(_ text: UnsafeBufferPointer<UInt8>) -> CustomPatternReading? {
         let n = text.count
         // Where the part after <HOST> can still complete, computed once from the right.
         let firstAfter = after[0]
@@ -106,7 +109,8 @@ public struct CustomPattern: Hashable, Sendable {
                 }
             }
         }
-        return ambiguous ? nil : found
+        if ambiguous { return .ambiguous }
+        return found.map { .address($0) }
     }
 
     /// The largest position from which `* s1 * s2 ... * sm` (the segments given) can match up to the end

@@ -52,7 +52,7 @@ extension PolicyConfiguration {
         return policy
     }
 
-    /// `"rules": { "pjsip-no-endpoint": { "threshold": 3, "window": "2m" }, "ami-*": { "severity": "high" } }`
+    /// `"rules": { "pjsip.request.no-endpoint": { "threshold": 3, "window": "2m" }, "ami.*": { "severity": "high" } }`
     private static func readRules(_ reader: inout ConfigurationReader, warnings: inout [ConfigurationWarning]) throws(ConfigurationError) -> [RuleOverride] {
         var overrides: [RuleOverride] = []
         for selector in reader.keysInOrder {

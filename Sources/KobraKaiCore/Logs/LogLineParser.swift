@@ -5,17 +5,30 @@ import KobraKaiAddress
 /// It is a value with a little state: raw SIP packets that Asterisk dumps into the log on unprefixed lines
 /// (see `PacketDumpTracker`) never produce events, and a dumped line that carries a complete log envelope
 /// is reported as an injection attempt (§6.4 (5)).
+///
+/// Operator patterns (`customRules`) come after the built-in rules: a line is tried against them only
+/// when no built-in rule matched it and it is not part of a packet dump, so a pattern can never
+/// re-attribute a line the catalogue already judged (an event, a suspected injection or a malformed line).
 public struct LogLineParser: Sendable {
     public var context: TimeContext
-    /// The log formats this parser accepts; lines in any other program's format are `.noMatch`.
+    /// The log formats this parser accepts; lines in any other program's format are `.noMatch`
+    /// for the built-in rules (operator patterns still apply to them).
     public let sources: LogSources
+    /// The operator's `<HOST>` patterns, tried on lines no built-in rule matched.
+    public let customRules: CustomRuleMatcher
     private var packetDump = PacketDumpTracker()
     private var scratch: [UInt8] = []
 
-    public init(context: TimeContext, sources: LogSources = .all) {
+    public init(
+        context: TimeContext, sources: LogSources = .all, customRules: CustomRuleMatcher = CustomRuleMatcher(patterns: [])
+    ) {
         self.context = context
         self.sources = sources
+        self.customRules = customRules
     }
+
+    /// A parser with the same settings and no state, for a part of a file parsed on another thread.
+    public var fresh: LogLineParser { LogLineParser(context: context, sources: sources, customRules: customRules) }
 
     /// Whether the meaning of the next line depends on lines already parsed (a packet dump is open).
     ///
@@ -32,8 +45,12 @@ public struct LogLineParser: Sendable {
         if packetDump.startIfDumpHeader(span) { return .noMatch }
         // The console formatter colours the level and file, so escapes show up in the first bytes; a
         // relevant line's message is checked again below.
-        if span.prefixContains(0x1B, limit: 64) { return parseWithoutColours(span, lineNumber: lineNumber) }
-        return parseClean(span, lineNumber: lineNumber, coloursStripped: false)
+        let builtIn =
+            span.prefixContains(0x1B, limit: 64)
+            ? parseWithoutColours(span, lineNumber: lineNumber)
+            : parseClean(span, lineNumber: lineNumber, coloursStripped: false)
+        guard case .noMatch = builtIn, !customRules.isEmpty else { return builtIn }
+        return parseCustom(span, lineNumber: lineNumber)
     }
 
     /// Parses one line given as a `String` (tests, AMI-free tools).
@@ -111,6 +128,14 @@ public struct LogLineParser: Sendable {
             let outcome = MessageDispatcher.dispatch(envelope, context: context)
             return result(outcome.match, envelope: envelope, lineNumber: lineNumber)
         }
+    }
+
+    /// Operator patterns see the whole line; the event's time is the line's envelope date when it has one.
+    private func parseCustom(_ span: TextSpan, lineNumber: Int?) -> LineParseResult {
+        let time = EnvelopeParser.parse(span)?.date.flatMap { LogDateParser.parse($0, context: context) }
+        return customRules.result(
+            forLine: UnsafeBufferPointer(rebasing: span.bytes[span.start..<span.end]), time: time,
+            lineNumber: lineNumber)
     }
 
     private func result(_ match: MessageMatch, envelope: LogEnvelope, lineNumber: Int?) -> LineParseResult {

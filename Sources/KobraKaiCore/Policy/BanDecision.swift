@@ -9,7 +9,7 @@ public struct BanDecision: Hashable, Sendable, CustomStringConvertible {
     public var address: IPAddress
     public var duration: Duration
     /// Human reason, at most 127 UTF-8 bytes so it fits an nftables element comment as is,
-    /// e.g. `pjsip-no-endpoint: 5 events in 60s`, `subnet: 4 hosts banned in 198.51.100.0/24 within 600s`.
+    /// e.g. `pjsip.request.no-endpoint: 5 events in 60s`, `subnet: 4 hosts banned in 198.51.100.0/24 within 600s`.
     public var reason: String
     /// The catalogue rule of the triggering event (for subnet bans: of the last host ban).
     public var rule: String

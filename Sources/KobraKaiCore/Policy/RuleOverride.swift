@@ -1,7 +1,7 @@
 /// Per-rule (or per-group) settings that replace the policy defaults for matching events.
 ///
-/// `selector` is a rule id (`pjsip-no-endpoint`) or a group written as a prefix ending in `*`
-/// (`ami-*`). An exact id wins over a group; among groups the longest prefix wins.
+/// `selector` is a rule id (`pjsip.request.no-endpoint`) or a group written as a prefix ending in `*`
+/// (`ami.*`). An exact id wins over a group; among groups the longest prefix wins.
 public struct RuleOverride: Hashable, Sendable {
     public var selector: String
     /// Medium-event equivalents needed within `window`; `nil` keeps the default.

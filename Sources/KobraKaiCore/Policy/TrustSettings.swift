@@ -11,7 +11,9 @@ public struct TrustSettings: Hashable, Sendable {
     /// When true, such an event counts as a medium one under the trusted threshold instead.
     public var appliesToHighSeverity = false
     /// Informational rule ids (`*` wildcards, case-insensitive) that mean "authenticated successfully".
-    public var successRules: [String] = ["*successful*auth*"]
+    /// The default names the catalogue's rule by id (`security.successful-auth`) rather than guessing
+    /// from words in ids: an operator pattern called `unsuccessful-auth` must not earn trust.
+    public var successRules: [String] = RuleCatalogue.successfulAuthentication.map(\.id)
 
     public init() {}
 }

@@ -18,6 +18,10 @@ public enum RuleCatalogue {
     /// The rule with this id, if any.
     public static func rule(id: String) -> DetectionRule? { all.first { $0.id == id } }
 
+    /// The rules that mean "this address authenticated successfully" (Asterisk's `SuccessfulAuth`, from
+    /// the security log or AMI): the policy's default trust-learning rules, named by id.
+    public static let successfulAuthentication: [DetectionRule] = [SecurityEventKind.successfulAuth.rule]
+
     // MARK: PJSIP (res_pjsip, pjproject)
 
     static let pjsipNoEndpoint = DetectionRule(

@@ -51,11 +51,16 @@ public struct LogSourceService: Service {
         }
         do {
             try await cancelWhenGracefulShutdown { [source, engine, patterns, health] in
-                var parser = LogLineParser(context: Self.timeContext(), sources: Self.sources(for: source.format))
+                var parser = LogLineParser(context: Self.timeContext(), sources: Self.sources(for: source.format), customRules: patterns.current)
                 var lines = iterator
                 while let batch = try await lines.next() {
+                    let rules = patterns.current
+                    if rules != parser.customRules {
+                        // Reloaded patterns: a new parser (only an open packet dump's state is lost).
+                        parser = LogLineParser(context: Self.timeContext(), sources: parser.sources, customRules: rules)
+                    }
                     parser.context = Self.timeContext()
-                    let events = Self.events(in: batch, parser: &parser, format: source.format, patterns: patterns.current, health: health)
+                    let events = Self.events(in: batch, parser: &parser, health: health)
                     await engine.observe(events, path: source.path, position: batch.position)
                 }
             }
@@ -68,26 +73,17 @@ public struct LogSourceService: Service {
         }
     }
 
-    private static func events(
-        in batch: LogBatch, parser: inout LogLineParser, format: LogSourceConfiguration.Format,
-        patterns: CustomRuleMatcher, health: SourceHealthBoard
-    ) -> [SecurityEvent] {
+    private static func events(in batch: LogBatch, parser: inout LogLineParser, health: SourceHealthBoard) -> [SecurityEvent] {
         var events: [SecurityEvent] = []
         var malformed = 0
         var injections = 0
         for line in batch.lines {
-            if format != .custom {
-                switch parser.parse(line.text) {
-                case .event(let event):
-                    events.append(event)
-                    continue
-                case .malformed: malformed += 1
-                case .injectionSuspected: injections += 1
-                case .noMatch: break
-                }
-            }
-            if !patterns.isEmpty, let event = patterns.event(forLine: Substring(line.text), time: nil) {
-                events.append(event)
+            // Built-in rules for the source's format first, then the operator's patterns (inside the parser).
+            switch parser.parse(line.text) {
+            case .event(let event): events.append(event)
+            case .malformed: malformed += 1
+            case .injectionSuspected: injections += 1
+            case .noMatch: break
             }
         }
         let count = events.count

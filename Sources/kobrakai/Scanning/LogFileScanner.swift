@@ -8,8 +8,8 @@ import KobraKaiCore
 /// Runs the core's line parser over one input (a path or `-` for stdin), streaming, in large windows
 /// parsed on all cores (`ChunkParser`), with results delivered in file order.
 ///
-/// Events reach `onEvent` in file order with their timestamps and line numbers, which is what the ban
-/// policy consumes: wiring `--decisions` is feeding this callback into the policy.
+/// Events reach `onEvent` in file order with their timestamps and line numbers, whatever the number of
+/// parser threads: `--decisions` feeds this callback into the ban policy, which depends on that order.
 struct LogFileScanner {
     enum Failure: Error {
         case cannotOpen(path: String, errno: Int32)
@@ -18,21 +18,26 @@ struct LogFileScanner {
 
     let context: TimeContext
     let sources: LogSources
+    let customRules: CustomRuleMatcher
     var parts = ChunkParser.onlineProcessors
     var reader = WindowReader()
 
-    init(context: TimeContext, sources: LogSources = .all) {
+    init(
+        context: TimeContext, sources: LogSources = .all, customRules: CustomRuleMatcher = CustomRuleMatcher(patterns: [])
+    ) {
         self.context = context
         self.sources = sources
+        self.customRules = customRules
     }
 
     func scan(path: String, summary: inout ScanSummary, onEvent: (SecurityEvent) -> Void) throws(Failure) {
         let descriptor: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, errno: errno) }
         defer { if descriptor != 0 { close(descriptor) } }
-        var parser = LogLineParser(context: context, sources: sources)
+        var parser = LogLineParser(context: context, sources: sources, customRules: customRules)
         let chunkParser = ChunkParser(parts: parts, maximumLineLength: reader.maximumLineLength)
         var linesBefore = 0
+        var recycled: [[ChunkParser.Outcome]] = []
         do {
             try reader.forEachWindow(descriptor: descriptor) { window in
                 switch window {
@@ -40,7 +45,8 @@ struct LogFileScanner {
                     linesBefore += 1
                     summary.recordMalformed(file: path, line: linesBefore, reason: "line longer than 1 MiB, skipped")
                 case .lines(let bytes):
-                    for part in chunkParser.parse(bytes, parser: &parser) {
+                    let parts = chunkParser.parse(bytes, parser: &parser, recycled: &recycled)
+                    for part in parts {
                         for outcome in part.outcomes {
                             deliver(
                                 outcome.result, line: linesBefore + outcome.line, path: path, summary: &summary,
@@ -48,6 +54,7 @@ struct LogFileScanner {
                         }
                         linesBefore += part.lineCount
                     }
+                    recycled = parts.map(\.outcomes)
                 }
             }
         } catch {

@@ -15,25 +15,34 @@ extension KobraKai {
                 Reads Asterisk (file, plain, syslog, journald, json formatters), Kamailio, OpenSIPS and FreeSWITCH \
                 logs, streaming. Without --json prints a report; with --json prints one JSON object per event \
                 (file, line, time, ip, rule, severity, service, account) and the summary on stderr.
+                With --config, the configuration's <HOST> patterns are tried on lines no built-in rule matches \
+                (rule custom:<name>), its allowlist (inline and files) applies to --decisions, and a file named \
+                in log_sources is read in that source's format.
+                With --decisions, the events go through the ban policy in file order, on the log's own clock \
+                (an undated line takes the time of the latest dated event before it), and the bans it would \
+                issue are printed: as JSON lines {"ban","duration","reason","time"} among the events with \
+                --json, or in the report. Several files are one stream in the order given: name rotated \
+                files oldest first.
                 Year-less dates are read in the local time zone and the current year.
                 """)
 
-        @Option(name: .long, help: "Configuration file with operator patterns (not yet available in this build).")
+        @Option(
+            name: .long,
+            help: "JSON configuration (patterns, allowlist, policy, log source formats); errors exit 78.")
         var config: String?
 
         @Flag(name: .long, help: "Print one JSON object per detected event.")
         var json = false
 
-        @Flag(
-            name: .long, help: "Also print the ban decisions the policy would take (not yet available in this build).")
+        @Flag(name: .long, help: "Also print the bans the policy would issue, driven by the log's timestamps.")
         var decisions = false
 
         @Option(
             name: .long,
             help: """
-                Only read lines in this program's format (repeatable; default: detect asterisk, kamailio, \
-                opensips and freeswitch lines). Restricting it means a line shaped like another program's \
-                format is never counted.
+                Only read lines in this program's format (repeatable; default: the configured log source's \
+                format for a file named in --config, else detect asterisk, kamailio, opensips and freeswitch \
+                lines). Restricting it means a line shaped like another program's format is never counted.
                 """)
         var source: [SourceFormat] = []
 
@@ -56,24 +65,34 @@ extension KobraKai {
         }
 
         func run() throws {
-            if decisions || config != nil {
-                let flag = decisions ? "--decisions" : "--config"
-                writeStandardError(
-                    "kobrakai scan: \(flag) is not yet available in this build (the ban policy and configuration are not part of it)\n"
-                )
-                throw ExitCode(64)
+            // Without --config: the defaults, as an empty configuration file would give.
+            var setup = ScanSetup()
+            var replay: DecisionReplay?
+            do {
+                if let config { setup = try ScanSetup(configurationPath: config) }
+                if decisions { replay = DecisionReplay(policy: try setup.makePolicy()) }
+            } catch {
+                writeStandardError("kobrakai scan: \(error.message)\n")
+                throw ExitCode(error.exitCode)
             }
-            let sources = source.isEmpty ? LogSources.all : LogSources(source.map(\.sources))
-            var scanner = LogFileScanner(context: LocalTime.currentContext(), sources: sources)
-            if let threads { scanner.parts = threads }
+            for warning in setup.warnings { writeStandardError("kobrakai scan: \(warning)\n") }
+            let context = LocalTime.currentContext()
+            let customRules = setup.configuration.customRuleMatcher
             var summary = ScanSummary()
             var output = OutputBuffer(descriptor: 1)
             var failure: Int32?
             for path in files {
+                let sources = source.isEmpty ? setup.sources(forPath: path) : LogSources(source.map(\.sources))
+                var scanner = LogFileScanner(context: context, sources: sources, customRules: customRules)
+                if let threads { scanner.parts = threads }
                 let writer = EventJSONWriter(file: path)
                 do {
                     try scanner.scan(path: path, summary: &summary) { event in
                         if json { writer.append(event, to: &output) }
+                        // Right after the event that caused them; without --json they go to the report.
+                        for decision in replay?.observe(event) ?? [] where json {
+                            output.append(DecisionReplay.jsonLine(decision))
+                        }
                     }
                 } catch {
                     output.flush()
@@ -89,9 +108,9 @@ extension KobraKai {
             }
             output.flush()
             if json {
-                writeStandardError(summary.report(topAddresses: 0))
+                writeStandardError(summary.report(topAddresses: 0) + (replay?.report(listing: false) ?? ""))
             } else {
-                print(summary.report(topAddresses: top), terminator: "")
+                print(summary.report(topAddresses: top) + (replay?.report(listing: true) ?? ""), terminator: "")
             }
             if let failure { throw ExitCode(failure) }
         }
