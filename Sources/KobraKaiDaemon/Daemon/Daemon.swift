@@ -48,7 +48,7 @@ public struct Daemon: Sendable {
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
         defer { amiInput.finish() }
         let engine = BanEngine(events: amiEvents, policy: PolicyDecider(policy), firewall: firewall, store: store,
-                               allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard,
+                               allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard, tick: .zero,
                                logger: Logger(label: "kobrakai.engine"))
         let restored = try await restore(engine)
 

@@ -37,8 +37,9 @@ public actor BanEngine: Service {
 
     /// - Parameters:
     ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
-    ///   - tick: how long decisions are gathered before one transaction (a few milliseconds: short enough
-    ///     that an attacker gets almost nothing through, long enough to batch a flood).
+    ///   - tick: how long decisions are gathered before one transaction. Zero (the daemon's choice) sends
+    ///     at once and batches whatever piles up during a transaction in flight; a log batch's decisions
+    ///     always share one transaction.
     ///   - now: the wall clock (tests pass a fixed one).
     ///   - rulesetGuard: re-creates the table and sets when they vanish; `nil` for dry runs and tests.
     public init(
@@ -68,7 +69,9 @@ public actor BanEngine: Service {
             group.addTask {
                 // Each signal opens a tick: decisions arriving during it join the same transaction.
                 for await _ in signals {
-                    try? await Task.sleep(for: self.tick)
+                    // With a zero tick the batching is adaptive: the first decision goes out at once, and
+                    // whatever arrives while that transaction is in flight goes out together in the next one.
+                    if self.tick > .zero { try? await Task.sleep(for: self.tick) }
                     if Task.isCancelled { return }
                     await self.flush()
                 }
