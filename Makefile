@@ -78,6 +78,9 @@ install: release
 	else \
 		install -m 0600 examples/kobrakai.json $(DESTDIR)/etc/kobrakai/kobrakai.json; \
 	fi
+	@[ -e $(DESTDIR)/etc/kobrakai/allowlist.txt ] || \
+		printf '# One address or CIDR per line (# comments). Never banned. kobrakai reload applies changes.\n' \
+		> $(DESTDIR)/etc/kobrakai/allowlist.txt
 	@echo "installed; next: nft -f /etc/nftables.d/kobrakai.nft (or include it from /etc/nftables.conf),"
 	@echo "edit /etc/kobrakai/kobrakai.json, then: systemctl daemon-reload && systemctl enable --now kobrakai"
 
