@@ -80,10 +80,13 @@ final class DaemonHarness: Sendable {
     }
 
     /// Starts `kobrakai run` and waits (up to 30 s) until its control socket answers.
-    func start(_ extraArguments: [String] = []) async throws -> BackgroundProcess {
+    func start(_ extraArguments: [String] = [], environment: [String: String] = [:]) async throws -> BackgroundProcess {
         let arguments = [Self.binaryPath, "run", "--config", configPath] + extraArguments
         let errorPath = stderrPath
-        let process = try await namespace.run { try BackgroundProcess.spawn(arguments, standardError: errorPath) }
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let process = try await namespace.run {
+            try BackgroundProcess.spawn(arguments, standardError: errorPath, environment: variables)
+        }
         running.withLock { $0.append(process.pid) }
         let ready = try await waitUntil(timeout: .seconds(30)) { (try? await self.status()) != nil }
         try #require(ready, "daemon did not become ready: \(daemonOutput)")

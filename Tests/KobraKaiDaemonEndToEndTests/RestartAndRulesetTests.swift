@@ -77,6 +77,21 @@ struct RestartAndRulesetTests {
         #expect(try await harness.stop(daemon) == 0)
     }
 
+    @Test("nft flush ruleset with no further attack: repaired at the next watchdog tick (WATCHDOG_USEC=1s, so every 0.5 s)")
+    func flushRepairedByWatchdogTick() async throws {
+        let harness = try await DaemonHarness()
+        let daemon = try await harness.start(environment: ["WATCHDOG_USEC": "1000000"])
+        try harness.log.attack(["203.0.113.21", "2001:db8:6::1"])
+        #expect(try await harness.waitForBans(["203.0.113.21", "2001:db8:6::1"]))
+        #expect(try await harness.nft(["flush", "ruleset"]).status == 0)
+        let back = try await harness.waitUntil(timeout: .seconds(2)) {
+            (try? await harness.waitForBans(["203.0.113.21", "2001:db8:6::1"], timeout: .zero)) == true
+        }
+        #expect(back, "\(harness.daemonOutput)")
+        #expect(try await harness.nft(["list", "chain", "inet", "kobrakai", "prerouting"]).standardOutput.contains("ip saddr @ban_v4 drop"))
+        #expect(try await harness.stop(daemon) == 0)
+    }
+
     @Test("Started without the table: the daemon creates it from its built-in copy of nft/kobrakai.nft")
     func createsMissingTable() async throws {
         let harness = try await DaemonHarness()

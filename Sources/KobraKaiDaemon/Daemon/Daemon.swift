@@ -82,8 +82,13 @@ public struct Daemon: Sendable {
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
         // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications
         // this bounds how long a flushed ruleset stays unnoticed when no new ban comes to reveal it.
+        // It also refreshes the one-line STATUS `systemctl status kobrakai` shows.
         services.append(WatchdogService(notifier: notifier, isHealthy: {
             await engine.checkRuleset(trigger: "watchdog check")
+            let statistics = await engine.statistics
+            let failed = health.snapshot.filter { $0.state != "following" }.count
+            try? notifier.status("\(statistics.bansApplied) ban(s) applied, \(statistics.eventsObserved) event(s), "
+                                 + "\(configuration.logSources.count - failed)/\(configuration.logSources.count) log(s) followed")
             return true
         }))
 
