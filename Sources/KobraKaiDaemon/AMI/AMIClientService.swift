@@ -29,7 +29,7 @@ public final class AMIClientService: Service, Sendable {
         deliver: @escaping @Sendable (SecurityEvent) -> Void
     ) throws(SystemCallError) {
         shared = AMIClientShared(
-            settings: settings, doorbell: try AMIDoorbell(), logger: logger, onHealthChange: onHealthChange,
+            settings: settings, doorbell: try WakeSignal(), logger: logger, onHealthChange: onHealthChange,
             deliver: deliver)
     }
 

@@ -19,13 +19,13 @@ final class AMIClientShared: Sendable {
     }
 
     private let locked: Mutex<Locked>
-    let doorbell: AMIDoorbell
+    let doorbell: WakeSignal
     let deliver: @Sendable (SecurityEvent) -> Void
     private let onHealthChange: (@Sendable (AMIClientHealth) -> Void)?
     let logger: Logger
 
     init(
-        settings: AMIClientSettings, doorbell: AMIDoorbell, logger: Logger,
+        settings: AMIClientSettings, doorbell: WakeSignal, logger: Logger,
         onHealthChange: (@Sendable (AMIClientHealth) -> Void)?, deliver: @escaping @Sendable (SecurityEvent) -> Void
     ) {
         locked = Mutex(Locked(settings: settings, health: AMIClientHealth(endpoint: settings.endpoint)))
@@ -40,7 +40,7 @@ final class AMIClientShared: Sendable {
 
     func requestStop() {
         locked.withLock { $0.stopRequested = true }
-        doorbell.ring()
+        doorbell.signal()
     }
 
     func requestReload(_ settings: AMIClientSettings) {
@@ -48,7 +48,7 @@ final class AMIClientShared: Sendable {
             $0.settings = settings
             $0.reloadPending = true
         }
-        doorbell.ring()
+        doorbell.signal()
     }
 
     /// The strongest pending request, consuming a reload; stop stays pending for ever.

@@ -44,7 +44,7 @@ struct AMISocket: ~Copyable {
     /// each `timeout`. Name resolution uses the system resolver (blocking, bounded by resolv.conf timeouts);
     /// the connect itself is interruptible through `doorbell`.
     static func connect(
-        host: String, port: UInt16, timeout: Duration, doorbell: AMIDoorbell
+        host: String, port: UInt16, timeout: Duration, doorbell: WakeSignal
     ) throws(ConnectError) -> AMISocket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -76,7 +76,7 @@ struct AMISocket: ~Copyable {
     }
 
     private static func connect(
-        _ entry: addrinfo, address: String, timeout: Duration, doorbell: AMIDoorbell
+        _ entry: addrinfo, address: String, timeout: Duration, doorbell: WakeSignal
     ) throws(ConnectError) -> Int32 {
         let descriptor = socket(entry.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw .failed(address: address, error: .current("socket")) }
