@@ -47,7 +47,7 @@ public struct Daemon: Sendable {
         // AMI events arrive on this stream once the AMI client is wired in; keep its continuation until shutdown.
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
         defer { amiInput.finish() }
-        let engine = BanEngine(events: amiEvents, policy: PolicyDecider(policy), firewall: firewall, store: store,
+        let engine = BanEngine(events: amiEvents, policy: CorePolicyAdapter(policy: policy), firewall: firewall, store: store,
                                allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard, tick: .zero,
                                logger: Logger(label: "kobrakai.engine"))
         let restored = try await restore(engine)
@@ -60,12 +60,14 @@ public struct Daemon: Sendable {
                 source: source, savedPosition: try? await store.position(for: source.path), engine: engine,
                 patterns: patterns, health: health, logger: Logger(label: "kobrakai.source")))
         }
+        let ami = try Self.amiClient(configuration.ami, deliver: { amiInput.yield($0) })
+        if let ami { sourceServices.append(ami) }
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
-                                      logSources: configuration.logSources)
+                                      logSources: configuration.logSources, ami: ami)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
-            extraStatus: { ["sources": .array(health.snapshot.map(Self.json))] },
+            extraStatus: { ["sources": .array(health.snapshot.map(Self.json)), "ami": ami?.health.controlValue ?? .string("disabled")] },
             reload: { try await reloader.reload() })
         let readyStatus = "following \(configuration.logSources.count) log(s), \(restored) ban(s) restored"
         let logger = self.logger
@@ -99,6 +101,18 @@ public struct Daemon: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.notice("stopped")
+    }
+
+    /// The AMI client when `ami.enabled`; its events go to the engine's stream.
+    static func amiClient(_ configuration: AMIConfiguration, deliver: @escaping @Sendable (SecurityEvent) -> Void) throws(DaemonStartupError) -> AMIClientService? {
+        guard configuration.enabled else { return nil }
+        do {
+            return try AMIClientService(settings: try AMIClientSettings.load(configuration), logger: Logger(label: "kobrakai.ami"), deliver: deliver)
+        } catch let error as AMISettingsError {
+            throw .configuration("\(error)")
+        } catch {
+            throw DaemonStartupError("AMI client: \(error)", exitCode: 71)
+        }
     }
 
     /// Checks the table and sets, re-creating them when missing (or failing with the operator's fix), then

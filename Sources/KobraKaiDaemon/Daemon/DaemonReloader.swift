@@ -9,18 +9,27 @@ struct DaemonReloader: Sendable {
     let patterns: CustomPatternsBox
     /// Log sources are fixed at start: a change is reported, not applied.
     let logSources: [LogSourceConfiguration]
+    /// The AMI client started with the daemon, if any: new settings (and a re-read secret file) apply at once.
+    let ami: AMIClientService?
 
     func reload() async throws -> String {
         let settings = try DaemonSettings.load(path: configurationPath)
         let policy = try settings.makePolicy()
+        // Everything that can fail is read before anything is applied: a bad file changes nothing.
+        let amiSettings = ami != nil && settings.configuration.ami.enabled ? try AMIClientSettings.load(settings.configuration.ami) : nil
         let logger = Logger(label: "kobrakai.reload")
         for warning in settings.warnings { logger.warning("\(warning)") }
         patterns.replace(settings.configuration.customRuleMatcher)
         let allowlist = settings.protectedAddresses
-        let lifted = await engine.reload(policy: PolicyDecider(policy), allowlist: allowlist)
+        let lifted = await engine.reload(policy: CorePolicyAdapter(policy: policy), allowlist: allowlist)
         var summary = "allowlist \(allowlist.prefixes.count) entries, \(settings.configuration.patterns.count) pattern(s)"
         if !lifted.isEmpty { summary += ", lifted \(lifted.count) allowlisted ban(s)" }
         if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
+        if let ami, let amiSettings {
+            ami.reload(amiSettings)
+        } else if (ami != nil) != settings.configuration.ami.enabled {
+            summary += "; ami.enabled changed: restart to apply"
+        }
         return summary
     }
 }

@@ -8,7 +8,8 @@ struct RulesetWatchService: Service {
 
     func run() async throws {
         for await _ in rulesetGuard.rulesetChanges().cancelOnGracefulShutdown() {
-            await engine.checkRuleset(trigger: "nftables change notification")
+            // Repair outright: a removed rule leaves every set in place, so a check would find nothing wrong.
+            await engine.repairRuleset(trigger: "nftables change notification")
         }
         // A backend without notifications ends its stream at once: stay until shutdown (a service that
         // returns early would stop the daemon).

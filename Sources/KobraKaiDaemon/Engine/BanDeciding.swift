@@ -3,7 +3,7 @@ import KobraKaiCore
 
 /// The seam between the ban engine and the detection policy: the engine owns one value, feeds it every
 /// event with the current time, and enforces what it returns. The real `BanPolicy` (KobraKaiCore) plugs in
-/// through `PolicyDecider`; tests use a threshold counter.
+/// through `CorePolicyAdapter`; tests use a threshold counter.
 public protocol BanDeciding: Sendable {
     mutating func observe(_ event: SecurityEvent, now: Timestamp) -> [EngineBan]
 

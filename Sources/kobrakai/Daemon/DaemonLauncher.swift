@@ -20,7 +20,11 @@ enum DaemonLauncher {
             } else {
                 let netlink = try makeNetlinkFirewall()
                 firewall = netlink
-                rulesetGuard = NftablesRulesetGuard(firewall: netlink)
+                do {
+                    rulesetGuard = try NftablesRulesetGuard(firewall: netlink)
+                } catch {
+                    throw DaemonStartupError("cannot watch nftables changes: \(error.message)", exitCode: error.code == .permissionDenied ? 77 : 69)
+                }
             }
             try await Daemon(configurationPath: configurationPath, settings: settings, firewall: firewall,
                              rulesetGuard: rulesetGuard, logger: logger).run()

@@ -2,17 +2,39 @@ import KobraKaiDaemon
 import KobraKaiFirewall
 import KobraKaiNetfilter
 
-/// The netlink side of the daemon's ruleset guard.
-///
-/// Without a change monitor yet, `rulesetChanges()` ends at once and the engine repairs when a ban finds
-/// the table or a set missing; `restore` is `installRuleset()` then one ban batch (two transactions).
+/// The netlink side of the daemon's ruleset guard: nftables change notifications (`NftablesMonitor`) tell
+/// the engine at once when the table, a set or our rules vanish, and `NftablesFirewall.restore(_:)` puts
+/// table, sets, rules and bans back (the ruleset and the first bans in one transaction).
 struct NftablesRulesetGuard: RulesetGuard {
     let firewall: NftablesFirewall
+    let monitor: NftablesMonitor
 
-    func rulesetChanges() -> AsyncStream<Void> { AsyncStream { $0.finish() } }
+    /// Subscribes now (before the daemon reports READY), in this process's network namespace.
+    init(firewall: NftablesFirewall) throws(FirewallError) {
+        self.firewall = firewall
+        monitor = try NftablesMonitor()
+    }
+
+    func rulesetChanges() -> AsyncStream<Void> {
+        let changes = monitor.changes
+        return AsyncStream { continuation in
+            let task = Task {
+                for await change in changes {
+                    switch change {
+                    case .tableDeleted, .setsDeleted, .rulesRemoved, .notificationsLost: continuation.yield()
+                    case .generation: continue
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
 
     func restore(_ bans: [BanRequest]) async throws(FirewallError) -> [RejectedBan] {
-        try await firewall.installRuleset()
-        return bans.isEmpty ? [] : try await firewall.ban(bans)
+        // Element notifications for a bulk restore would triple its kernel time: leave the group meanwhile.
+        try? monitor.suspend()
+        defer { try? monitor.resume() }
+        return try await firewall.restore(bans)
     }
 }

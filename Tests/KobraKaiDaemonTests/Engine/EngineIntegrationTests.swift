@@ -30,8 +30,8 @@ struct EngineIntegrationTests {
                       rule: "security.failed-acl", severity: .high)
     }
 
-    static func policy(allowlist: [String] = []) throws -> PolicyDecider {
-        PolicyDecider(try BanPolicy(configuration: PolicyConfiguration(), allowlist: Allowlist(prefixes: allowlist.map { IPPrefix($0)! })))
+    static func policy(allowlist: [String] = []) throws -> CorePolicyAdapter {
+        CorePolicyAdapter(policy: try BanPolicy(configuration: PolicyConfiguration(), allowlist: Allowlist(prefixes: allowlist.map { IPPrefix($0)! })))
     }
 
     @Test("a log batch's position is stored together with the bans its lines caused")
