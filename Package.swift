@@ -114,7 +114,7 @@ let package = Package(
             name: "KobraKaiDaemonEndToEndTests",
             dependencies: [
                 "kobrakai", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
-                "KobraKaiFirewall", "KobraKaiAddress",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
             ]
         ),
 

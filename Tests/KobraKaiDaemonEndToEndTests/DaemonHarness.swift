@@ -60,6 +60,14 @@ final class DaemonHarness: Sendable {
         try "".write(toFile: logPath, atomically: true, encoding: .utf8)
     }
 
+    /// Adds an `ami` section pointing at a manager on 127.0.0.1:`port` in the namespace.
+    func enableAMI(port: UInt16, username: String, secret: String) throws {
+        let text = try String(contentsOfFile: configPath, encoding: .utf8)
+        let section = "\"ami\": { \"enabled\": true, \"host\": \"127.0.0.1\", \"port\": \(port), "
+            + "\"username\": \"\(username)\", \"secret\": \"\(secret)\", \"reconnect_delay\": \"200ms\" },\n  \"log_sources\""
+        try text.replacingOccurrences(of: "\"log_sources\"", with: section).write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
     deinit {
         let leftovers = running.withLock { $0 }
         for pid in leftovers { kill(pid, SIGKILL) }
