@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # KobraKai demo: the real daemon in a private network namespace (the host's ruleset is never touched).
-# Loads nft/kobrakai.nft, starts `kobrakai run` on examples/demo.json, replays a generated Asterisk attack
-# log into the followed file, shows the bans appearing (kkset list, kobrakai status/test-ip), wipes the
+# Loads nft/kobrakai.nft, starts a scripted AMI peer (scripts/demo-ami-peer.py) and `kobrakai run` on
+# examples/demo.json, replays a generated Asterisk attack log into the followed file, shows the bans appearing (kkset list, kobrakai status/test-ip), wipes the
 # ruleset to show the repair, and stops the daemon with SIGTERM. Run as root after `swift build`
 # (or via `make demo`). Takes about 15 seconds.
 set -euo pipefail
@@ -43,14 +43,25 @@ CONFIG="$DEMO_DIR/kobrakai.json"
 step "Load nft/kobrakai.nft into a private network namespace (the host ruleset is untouched)"
 show nft -f nft/kobrakai.nft
 
-step "Start the daemon: kobrakai run --config kobrakai.json (follows $DEMO_DIR/full)"
+step "A scripted Asterisk manager (AMI) listens on 127.0.0.1:5038 in the namespace"
+ip link set lo up
+python3 scripts/demo-ami-peer.py 5038 kobrakai demo-secret > "$DEMO_DIR/ami-peer.log" 2>&1 &
+PEER=$!
+sleep 0.3
+
+step "Start the daemon: kobrakai run --config kobrakai.json (follows $DEMO_DIR/full and AMI)"
 sed -n "1,12p" "$CONFIG"
 "$BIN/kobrakai" run --config "$CONFIG" > /dev/null 2> "$DEMO_DIR/daemon.log" &
 DAEMON=$!
 # Whatever happens below, the daemon does not outlive the demo.
-trap "kill -TERM $DAEMON 2>/dev/null || true" EXIT
+trap "kill -TERM $DAEMON $PEER 2>/dev/null || true" EXIT
 for _ in $(seq 100); do kobrakai status --config "$CONFIG" >/dev/null 2>&1 && break; sleep 0.1; done
 show kobrakai status --config "$CONFIG"
+
+sleep 1
+step "AMI security events (InvalidAccountID x6 from two scanners) were banned as they arrived"
+cat "$DEMO_DIR/ami-peer.log"
+show kkset test 198.51.100.23 && echo "-> banned (exit 0)"
 
 step "Asterisk writes an attack log ($(wc -l < "$DEMO_DIR/attack.log") lines, $ATTACK_SOURCE), replayed in 5 bursts"
 total=$(wc -l < "$DEMO_DIR/attack.log")
@@ -85,7 +96,8 @@ step "Stop the daemon with SIGTERM"
 kill -TERM "$DAEMON"
 status=0; wait "$DAEMON" || status=$?
 echo "kobrakai run exited with status $status"
+kill -TERM "$PEER" 2>/dev/null || true
 step "The daemon log (journald-friendly, one line per message; last 12 lines)"
-tail -n 12 "$DEMO_DIR/daemon.log"
+tail -n 12 "$DEMO_DIR/daemon.log"; echo "(repairs: $(grep -c "ruleset re-created" "$DEMO_DIR/daemon.log"))"
 exit "$status"
 '
