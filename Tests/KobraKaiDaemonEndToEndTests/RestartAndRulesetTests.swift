@@ -74,6 +74,10 @@ struct RestartAndRulesetTests {
         #expect(chain.contains("ip6 saddr @ban_net_v6 drop"))
         #expect(try await harness.lookup("203.0.113.1")?.comment == "security.failed-acl: high severity, first event")
 
+        // Exactly one repair: the daemon's own restore must not look like damage (no repair loop).
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await harness.status()["ruleset_repairs"] == .integer(1))
+
         // New attacks keep being banned into the re-created sets.
         try harness.log.attack(["203.0.113.3"])
         #expect(try await harness.waitForBans(["203.0.113.3"]))
