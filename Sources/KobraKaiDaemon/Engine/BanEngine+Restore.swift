@@ -46,6 +46,13 @@ extension BanEngine {
             let restored = try await restoreBans(reinstallingRuleset: true)
             statistics.rulesetRepairs += 1
             logger.notice("ruleset re-created", metadata: ["bans": "\(restored)"])
+            // Bans that failed while this repair was running were recorded after it read the store: apply
+            // them now (repeating already restored ones only refreshes them).
+            while !bansAwaitingRepair.isEmpty {
+                let late = bansAwaitingRepair
+                bansAwaitingRepair.removeAll()
+                _ = try await firewall.ban(late)
+            }
         } catch {
             statistics.firewallFailures += 1
             logger.error("re-creating the ruleset failed", metadata: ["error": "\(error)"])

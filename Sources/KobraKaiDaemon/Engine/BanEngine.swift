@@ -29,6 +29,8 @@ public actor BanEngine: Service {
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
     var repairInProgress = false
+    /// Bans that found the ruleset missing, applied again once the repair that follows has run.
+    var bansAwaitingRepair: [BanRequest] = []
     public internal(set) var statistics = BanEngineStatistics()
     /// The last events seen (all sources), for `test-ip`.
     public private(set) var recentEvents = BoundedRing<ObservedEvent>(capacity: 1024)
@@ -135,8 +137,12 @@ public actor BanEngine: Service {
             recentBans.append(record)
             logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])
         }
-        // Recorded first, so the repair's restore from the store includes these bans.
-        if rulesetMissing { await repairRuleset(trigger: "a ban found the table or a set missing") }
+        // Recorded first, so a repair that starts now restores them from the store; one already running
+        // read the store earlier and applies them when it is done.
+        if rulesetMissing {
+            bansAwaitingRepair += records.map { BanRequest(target: $0.target, timeout: $0.expiresAt.since(current), comment: $0.reason) }
+            await repairRuleset(trigger: "a ban found the table or a set missing")
+        }
     }
 
     /// Sends one transaction; returns the decisions to record and whether the ruleset was missing.
