@@ -28,6 +28,10 @@ public actor BanEngine: Service {
     private var pendingPositions: [String: FilePosition] = [:]
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
+    /// Each flush's bans and positions, written in order, one transaction each, by one writer task: the
+    /// next transaction to the kernel never waits for SQLite.
+    private let writes: AsyncStream<StateChanges>
+    private let writeContinuation: AsyncStream<StateChanges>.Continuation
     var repairInProgress = false
     /// Bans that found the ruleset missing, applied again once the repair that follows has run.
     var bansAwaitingRepair: [BanRequest] = []
@@ -60,6 +64,7 @@ public actor BanEngine: Service {
         self.now = now
         self.logger = logger
         (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (writes, writeContinuation) = AsyncStream<StateChanges>.makeStream()
     }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
@@ -67,6 +72,16 @@ public actor BanEngine: Service {
 
     public func run() async throws {
         let signals = self.signals
+        let (writes, store, logger) = (self.writes, self.store, self.logger)
+        let writer = Task {
+            for await changes in writes {
+                do {
+                    try await store.apply(changes)
+                } catch {
+                    logger.error("could not record bans and log positions", metadata: ["bans": "\(changes.bans.count)", "error": "\(error)"])
+                }
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Each signal opens a tick: decisions arriving during it join the same transaction.
@@ -85,6 +100,8 @@ public actor BanEngine: Service {
         }
         signalContinuation.finish()
         await flush()
+        writeContinuation.finish()
+        await writer.value
     }
 
     /// Feeds the events of one log batch and remembers the position after it: written in the same
@@ -128,17 +145,13 @@ public actor BanEngine: Service {
         let records = accepted.map {
             BanRecord(target: $0.target, expiresAt: current + $0.duration, reason: $0.reason, origin: $0.origin, createdAt: current)
         }
-        do {
-            try await store.apply(StateChanges(bans: records, positions: positions))
-        } catch {
-            logger.error("could not record bans and log positions", metadata: ["bans": "\(records.count)", "error": "\(error)"])
-        }
+        writeContinuation.yield(StateChanges(bans: records, positions: positions))
         for (decision, record) in zip(accepted, records) {
             recentBans.append(record)
             logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])
         }
-        // Recorded first, so a repair that starts now restores them from the store; one already running
-        // read the store earlier and applies them when it is done.
+        // The store may not hold them yet (the writer is asynchronous) and a running repair read it earlier:
+        // the repair applies them once it has restored the store's bans.
         if rulesetMissing {
             bansAwaitingRepair += records.map { BanRequest(target: $0.target, timeout: $0.expiresAt.since(current), comment: $0.reason) }
             await repairRuleset(trigger: "a ban found the table or a set missing")

@@ -72,7 +72,10 @@ struct EngineIntegrationTests {
         try await running.value
         let restored = rulesetGuard.restores.withLock { $0 }
         #expect(restored.count == 1)
-        #expect(Set(restored.first?.map(\.target.description) ?? []) == ["198.51.100.9", "203.0.113.2"])
+        #expect(restored.first?.contains { $0.target == IPPrefix("198.51.100.9")! } == true, "the stored ban is restored")
+        // The ban that found the ruleset missing is in place too (applied right after the restore).
+        #expect(Set(try await firewall.list().map(\.target.description)) == ["198.51.100.9", "203.0.113.2"])
+        #expect(try await store.ban(for: IPPrefix("203.0.113.2")!) != nil)
         #expect(await engine.statistics.rulesetRepairs == 1)
     }
 
