@@ -66,11 +66,14 @@ let package = Package(
         // MARK: Detection core parsing and kobrakai
         // The `kobrakai` executable (scan now, the daemon's `run` later) stays thin: argument parsing,
         // file reading and output; parsing lives in KobraKaiCore.
+        // `kobrakai run` picks the firewall (netlink, or in-memory for --dry-run) and hands it to KobraKaiDaemon,
+        // which assembles the services; the management commands talk to the daemon's control socket.
         .executableTarget(
             name: "kobrakai",
             dependencies: [
-                "KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall",
+                "KobraKaiCore", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "KobraKaiCoreTests", dependencies: ["KobraKaiCore"], exclude: ["Fixtures"]),
@@ -99,6 +102,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Benchmark: log line → kernel set latency and 100k-ban restore, release daemon in a namespace (make bench-daemon).
+        .executableTarget(
+            name: "kobrakai-daemon-bench",
+            dependencies: ["KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCore"]
+        ),
+        // The real `kobrakai` binary as a daemon in private network namespaces (root; BLOCKING_SUITES).
+        .testTarget(
+            name: "KobraKaiDaemonEndToEndTests",
+            dependencies: [
+                "kobrakai", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
             ]
         ),
 

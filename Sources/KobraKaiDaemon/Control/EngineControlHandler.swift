@@ -66,6 +66,9 @@ public struct EngineControlHandler: ControlRequestHandler {
             "bans_refused_allowlist": .integer(Int64(statistics.bansRefusedByAllowlist)),
             "bans_rejected_firewall": .integer(Int64(statistics.bansRejectedByFirewall)),
             "firewall_failures": .integer(Int64(statistics.firewallFailures)),
+            "ruleset_repairs": .integer(Int64(statistics.rulesetRepairs)),
+            "bans_active": (try? await engine.firewall.list().count).map { .integer(Int64($0)) } ?? .null,
+            "last_bans": .array(await engine.recentBans.elements.reversed().map(Self.json)),
         ]
         fields.merge(await extraStatus()) { _, extra in extra }
         return .object(fields)
@@ -94,17 +97,45 @@ public struct EngineControlHandler: ControlRequestHandler {
         let target = try Self.target(request)
         let entry = try await engine.firewall.lookup(target.network)
         let offender = try? await engine.store.offender(target)
+        // The kernel's entry says whether and for how long; the store says why (the entry covering an
+        // address may be a network ban, so look the record up by the entry's own target).
+        let record = try? await engine.store.ban(for: entry?.target ?? target)
+        let recent = target.isHost ? await engine.recentEvents(from: target.network) : []
         return .success(.object([
             "address": .string(target.description),
             "banned": entry.map(Self.json) ?? .null,
+            "ban_record": record.map(Self.json) ?? .null,
             "allowlisted_by": await engine.allowlistEntry(overlapping: target).map { .string($0.description) } ?? .null,
             "offences": .integer(Int64(offender?.offenceCount ?? 0)),
+            "recent_events": .array(recent.map(Self.json)),
         ]))
     }
 
     private static func target(_ request: ControlRequest) throws -> IPPrefix {
         guard let text = request.address else { throw ControlError("\(request.command.rawValue) needs \"address\"") }
         return try IPPrefix(parsing: text)
+    }
+
+    private static func json(_ record: BanRecord) -> ControlValue {
+        .object([
+            "target": .string(record.target.description),
+            "expires_at_ms": .integer(record.expiresAt.millisecondsSinceEpoch),
+            "created_at_ms": .integer(record.createdAt.millisecondsSinceEpoch),
+            "reason": .string(record.reason),
+            "origin": .string(record.origin),
+        ])
+    }
+
+    private static func json(_ observed: ObservedEvent) -> ControlValue {
+        let event = observed.event
+        return .object([
+            "received_at_ms": .integer(observed.receivedAt.millisecondsSinceEpoch),
+            "time_ms": event.time.map { .integer($0.millisecondsSinceEpoch) } ?? .null,
+            "rule": .string(event.rule),
+            "severity": .string(event.severity.rawValue),
+            "service": .string(event.service.rawValue),
+            "origin": .string(event.origin.rawValue),
+        ])
     }
 
     private static func json(_ entry: BanEntry) -> ControlValue {

@@ -11,7 +11,7 @@ extension BanEngine {
     }
 
     /// Bans at once (not at the next tick) on an operator's request. Recorded with origin `operator` and not
-    /// counted as an offence. The allowlist still wins: unbanning an office by typo is worse than a refusal.
+    /// counted as an offence. The allowlist still wins: banning an office by typo is worse than a refusal.
     public func operatorBan(_ target: IPPrefix, duration: Duration, reason: String) async throws(FirewallError) -> OperatorBanOutcome {
         if let entry = allowlist.entry(overlapping: target) { return .refusedByAllowlist(entry) }
         let request = BanRequest(target: target, timeout: duration, comment: reason)
@@ -21,15 +21,38 @@ extension BanEngine {
         let current = now()
         let record = BanRecord(target: target, expiresAt: current + duration, reason: reason, origin: "operator", createdAt: current)
         try? await store.recordBans([record], countAsOffences: false)
+        recentBans.append(record)
         logger.notice("banned by operator", metadata: ["target": "\(target)", "for": "\(DurationText.format(duration))"])
         return .banned
     }
 
     /// Lifts bans in the firewall and forgets them in the store, so a restore does not bring them back.
+    /// The policy counts new events from them again; their offence count stays (a relapse bans longer).
     public func operatorUnban(_ targets: [IPPrefix]) async throws(FirewallError) {
         try await firewall.unban(targets)
         try? await store.removeBans(targets)
+        let current = now()
+        for target in targets { policy.release(target, now: current) }
         logger.notice("unbanned by operator", metadata: ["targets": "\(targets.map(\.description))"])
+    }
+
+    /// A reload: the new allowlist and policy configuration take effect at once; bans in force that the new
+    /// allowlist covers are lifted. Returns the lifted targets.
+    public func reload(policy replacement: any BanDeciding, allowlist: ProtectedAddresses) async -> [IPPrefix] {
+        self.allowlist = allowlist
+        var lifted = policy.adopt(replacement, now: now())
+        // Bans recorded by earlier runs (or by operators) are not all known to the policy: check the store.
+        let stored = (try? await store.unexpiredBans(now: now())) ?? []
+        lifted += stored.map(\.target).filter { allowlist.entry(overlapping: $0) != nil && !lifted.contains($0) }
+        guard !lifted.isEmpty else { return [] }
+        do {
+            try await firewall.unban(lifted)
+            try? await store.removeBans(lifted)
+            logger.notice("lifted bans now covered by the allowlist", metadata: ["targets": "\(lifted.map(\.description))"])
+        } catch {
+            logger.error("could not lift allowlisted bans", metadata: ["error": "\(error)"])
+        }
+        return lifted
     }
 
     /// The allowlist entry covering `target`, if any (for `test-ip`).

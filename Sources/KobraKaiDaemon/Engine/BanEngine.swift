@@ -5,33 +5,52 @@ import Logging
 import ServiceLifecycle
 
 /// Feeds security events to the policy and enforces its decisions: the decisions of one short tick become
-/// ONE firewall transaction (one netlink batch), then are recorded in the state store.
+/// ONE firewall transaction (one netlink batch), then are recorded in the state store together with the
+/// log positions of the lines that caused them (one SQLite transaction).
 ///
 /// Under a flood (thousands of REGISTERs a second from hundreds of sources) this turns hundreds of
 /// decisions into a handful of kernel round trips, where tools that fork `nft` or `iptables` per ban fall
 /// minutes behind. At graceful shutdown the pending batch is flushed before `run()` returns.
 public actor BanEngine: Service {
     private let events: AsyncStream<SecurityEvent>
-    private var policy: any BanDeciding
+    var policy: any BanDeciding
     let firewall: any Firewall
     let store: StateStore
-    private(set) var allowlist: ProtectedAddresses
+    let rulesetGuard: (any RulesetGuard)?
+    var allowlist: ProtectedAddresses
     private let tick: Duration
     let now: @Sendable () -> Timestamp
     let logger: Logger
 
     private var pending: [IPPrefix: EngineBan] = [:]
-    private var pendingSignal: AsyncStream<Void>.Continuation?
+    /// Positions of log batches whose events were observed but not yet written: they go into the same
+    /// transaction as the bans those events caused, so a crash never saves a position past unrecorded bans.
+    private var pendingPositions: [String: FilePosition] = [:]
+    private let signals: AsyncStream<Void>
+    private let signalContinuation: AsyncStream<Void>.Continuation
+    /// Each flush's bans and positions, written in order, one transaction each, by one writer task: the
+    /// next transaction to the kernel never waits for SQLite.
+    private let writes: AsyncStream<StateChanges>
+    private let writeContinuation: AsyncStream<StateChanges>.Continuation
+    var repairInProgress = false
+    /// Bans that found the ruleset missing, applied again once the repair that follows has run.
+    var bansAwaitingRepair: [BanRequest] = []
     public internal(set) var statistics = BanEngineStatistics()
+    /// The last events seen (all sources), for `test-ip`.
+    public private(set) var recentEvents = BoundedRing<ObservedEvent>(capacity: 1024)
+    /// The last bans applied, for `status`.
+    public internal(set) var recentBans = BoundedRing<BanRecord>(capacity: 10)
 
     /// - Parameters:
-    ///   - events: every source's events, merged; the engine ends when the stream finishes.
-    ///   - tick: how long decisions are gathered before one transaction (a few milliseconds: short enough
-    ///     that an attacker gets almost nothing through, long enough to batch a flood).
+    ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
+    ///   - tick: how long decisions are gathered before one transaction. Zero (the daemon's choice) sends
+    ///     at once and batches whatever piles up during a transaction in flight; a log batch's decisions
+    ///     always share one transaction.
     ///   - now: the wall clock (tests pass a fixed one).
+    ///   - rulesetGuard: re-creates the table and sets when they vanish; `nil` for dry runs and tests.
     public init(
         events: AsyncStream<SecurityEvent>, policy: any BanDeciding, firewall: any Firewall, store: StateStore,
-        allowlist: ProtectedAddresses, tick: Duration = .milliseconds(2),
+        allowlist: ProtectedAddresses, rulesetGuard: (any RulesetGuard)? = nil, tick: Duration = .milliseconds(2),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() },
         logger: Logger = Logger(label: "kobrakai.engine")
     ) {
@@ -40,22 +59,36 @@ public actor BanEngine: Service {
         self.firewall = firewall
         self.store = store
         self.allowlist = allowlist
+        self.rulesetGuard = rulesetGuard
         self.tick = tick
         self.now = now
         self.logger = logger
+        (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (writes, writeContinuation) = AsyncStream<StateChanges>.makeStream()
     }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
     public func updateAllowlist(_ allowlist: ProtectedAddresses) { self.allowlist = allowlist }
 
     public func run() async throws {
-        let (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        pendingSignal = signalContinuation
+        let signals = self.signals
+        let (writes, store, logger) = (self.writes, self.store, self.logger)
+        let writer = Task {
+            for await changes in writes {
+                do {
+                    try await store.apply(changes)
+                } catch {
+                    logger.error("could not record bans and log positions", metadata: ["bans": "\(changes.bans.count)", "error": "\(error)"])
+                }
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Each signal opens a tick: decisions arriving during it join the same transaction.
                 for await _ in signals {
-                    try? await Task.sleep(for: self.tick)
+                    // With a zero tick the batching is adaptive: the first decision goes out at once, and
+                    // whatever arrives while that transaction is in flight goes out together in the next one.
+                    if self.tick > .zero { try? await Task.sleep(for: self.tick) }
                     if Task.isCancelled { return }
                     await self.flush()
                 }
@@ -66,38 +99,29 @@ public actor BanEngine: Service {
             group.cancelAll()
         }
         signalContinuation.finish()
-        pendingSignal = nil
         await flush()
+        writeContinuation.finish()
+        await writer.value
     }
 
-    /// Puts back every unexpired ban from the state store with its remaining time, in one transaction:
-    /// at start, and whenever the table or sets were found wiped.
-    /// - Returns: how many bans were restored.
-    @discardableResult
-    public func restoreBans() async throws -> Int {
-        let current = now()
-        let records = try await store.unexpiredBans(now: current)
-        let requests = records.compactMap { record -> BanRequest? in
-            if let entry = allowlist.entry(overlapping: record.target) {
-                logger.warning("not restoring an allowlisted ban", metadata: ["target": "\(record.target)", "allowlist": "\(entry)"])
-                return nil
-            }
-            return BanRequest(target: record.target, timeout: record.remaining(at: current), comment: record.reason)
-        }
-        guard !requests.isEmpty else { return 0 }
-        let rejected = try await firewall.ban(requests)
-        statistics.transactions += 1
-        statistics.bansRestored += requests.count - rejected.count
-        for rejection in rejected {
-            logger.warning("restore rejected", metadata: ["target": "\(rejection.request.target)", "error": "\(rejection.error)"])
-        }
-        logger.info("bans restored", metadata: ["count": "\(requests.count - rejected.count)"])
-        return requests.count - rejected.count
+    /// Feeds the events of one log batch and remembers the position after it: written in the same
+    /// transaction as the bans these events cause (or on its own at the next tick when they cause none).
+    public func observe(_ events: [SecurityEvent], path: String, position: FilePosition) {
+        for event in events { observe(event) }
+        pendingPositions[path] = position
+        signalContinuation.yield()
+    }
+
+    /// Events seen recently from `address` (newest last).
+    public func recentEvents(from address: IPAddress, limit: Int = 10) -> [ObservedEvent] {
+        Array(recentEvents.elements.filter { $0.event.address == address }.suffix(limit))
     }
 
     private func observe(_ event: SecurityEvent) {
         statistics.eventsObserved += 1
-        for decision in policy.observe(event, now: now()) {
+        let current = now()
+        recentEvents.append(ObservedEvent(receivedAt: current, event: event))
+        for decision in policy.observe(event, now: current) {
             if let entry = allowlist.entry(overlapping: decision.target) {
                 statistics.bansRefusedByAllowlist += 1
                 logger.notice("ban refused: allowlisted", metadata: ["target": "\(decision.target)", "allowlist": "\(entry)", "reason": "\(decision.reason)"])
@@ -106,18 +130,40 @@ public actor BanEngine: Service {
             // Two decisions for one target in a tick: keep the longer ban.
             if let earlier = pending[decision.target], earlier.duration >= decision.duration { continue }
             pending[decision.target] = decision
-            pendingSignal?.yield()
+            signalContinuation.yield()
         }
     }
 
-    private func flush() async {
-        guard !pending.isEmpty else { return }
+    func flush() async {
+        guard !pending.isEmpty || !pendingPositions.isEmpty else { return }
+        let positions = pendingPositions
+        pendingPositions.removeAll()
         let decisions = pending.values.filter { allowlist.entry(overlapping: $0.target) == nil }.sorted { $0.target < $1.target }
         pending.removeAll()
-        guard !decisions.isEmpty else { return }
         let current = now()
+        let (accepted, rulesetMissing) = await enforce(decisions)
+        let records = accepted.map {
+            BanRecord(target: $0.target, expiresAt: current + $0.duration, reason: $0.reason, origin: $0.origin, createdAt: current)
+        }
+        writeContinuation.yield(StateChanges(bans: records, positions: positions))
+        for (decision, record) in zip(accepted, records) {
+            recentBans.append(record)
+            logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])
+        }
+        // The store may not hold them yet (the writer is asynchronous) and a running repair read it earlier:
+        // the repair applies them once it has restored the store's bans.
+        if rulesetMissing {
+            bansAwaitingRepair += records.map { BanRequest(target: $0.target, timeout: $0.expiresAt.since(current), comment: $0.reason) }
+            await repairRuleset(trigger: "a ban found the table or a set missing")
+        }
+    }
+
+    /// Sends one transaction; returns the decisions to record and whether the ruleset was missing.
+    private func enforce(_ decisions: [EngineBan]) async -> (accepted: [EngineBan], rulesetMissing: Bool) {
+        guard !decisions.isEmpty else { return ([], false) }
         let requests = decisions.map { BanRequest(target: $0.target, timeout: $0.duration, comment: $0.reason) }
         var rejectedTargets = Set<IPPrefix>()
+        var rulesetMissing = false
         statistics.transactions += 1
         do {
             for rejection in try await firewall.ban(requests) {
@@ -130,20 +176,11 @@ public actor BanEngine: Service {
             logger.error("ban transaction failed", metadata: ["count": "\(requests.count)", "error": "\(error)"])
             // With the sets missing or the outcome unknown, the bans are still recorded: the restore after
             // the ruleset returns puts them in place. Other failures drop them.
-            guard error.code == .rulesetMissing || error.code == .outcomeUnknown else { return }
+            guard error.code == .rulesetMissing || error.code == .outcomeUnknown else { return ([], false) }
+            rulesetMissing = error.code == .rulesetMissing
         }
         let accepted = decisions.filter { !rejectedTargets.contains($0.target) }
         statistics.bansApplied += accepted.count
-        let records = accepted.map {
-            BanRecord(target: $0.target, expiresAt: current + $0.duration, reason: $0.reason, origin: $0.origin, createdAt: current)
-        }
-        do {
-            try await store.recordBans(records)
-        } catch {
-            logger.error("could not record bans", metadata: ["count": "\(records.count)", "error": "\(error)"])
-        }
-        for decision in accepted {
-            logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])
-        }
+        return (accepted, rulesetMissing)
     }
 }

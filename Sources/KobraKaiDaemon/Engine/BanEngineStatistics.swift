@@ -11,6 +11,8 @@ public struct BanEngineStatistics: Hashable, Sendable {
     /// Whole transactions that failed (ruleset missing, permission, unknown outcome).
     public var firewallFailures = 0
     public var bansRestored = 0
+    /// Times the table and sets were re-created after vanishing.
+    public var rulesetRepairs = 0
 
     public init() {}
 }

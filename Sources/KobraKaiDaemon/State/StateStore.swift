@@ -130,15 +130,24 @@ public final class StateStore: Sendable {
 
     public func offender(_ target: IPPrefix) async throws -> OffenderRecord? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM offender WHERE target = ?",
-                                             arguments: [target.description]),
-                let target = IPPrefix(row["target"] as String)
-            else { return nil }
-            return OffenderRecord(
-                target: target, offenceCount: row["offence_count"],
-                lastBanAt: Timestamp(millisecondsSinceEpoch: row["last_ban_at"]),
-                lastBanDuration: .milliseconds(row["last_ban_ms"] as Int64))
+            try Row.fetchOne(db, sql: "SELECT * FROM offender WHERE target = ?", arguments: [target.description])
+                .flatMap(Self.offenderRecord)
         }
+    }
+
+    /// The whole offender history, oldest ban first: what the policy is given back at start.
+    public func offenders() async throws -> [OffenderRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM offender ORDER BY last_ban_at, target").compactMap(Self.offenderRecord)
+        }
+    }
+
+    private static func offenderRecord(_ row: Row) -> OffenderRecord? {
+        guard let target = IPPrefix(row["target"] as String) else { return nil }
+        return OffenderRecord(
+            target: target, offenceCount: row["offence_count"],
+            lastBanAt: Timestamp(millisecondsSinceEpoch: row["last_ban_at"]),
+            lastBanDuration: .milliseconds(row["last_ban_ms"] as Int64))
     }
 
     public func position(for path: String) async throws -> FilePosition? {

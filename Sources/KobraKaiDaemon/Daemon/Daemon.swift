@@ -1,0 +1,159 @@
+import KobraKaiAddress
+import KobraKaiCore
+import KobraKaiFirewall
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `kobrakai run`: assembles the services from the settings and runs them until SIGTERM/SIGINT.
+///
+/// Start-up order matters for "never lose a ban": state store → policy with its offender history →
+/// table and sets checked (re-created when missing) → every unexpired ban restored in one batch → log
+/// followers started → control socket listening → READY=1. The executable only picks the firewall
+/// (netlink, or in-memory for a dry run) and hands it in.
+public struct Daemon: Sendable {
+    private let configurationPath: String
+    private let settings: DaemonSettings
+    private let firewall: any Firewall
+    private let rulesetGuard: (any RulesetGuard)?
+    private let logger: Logger
+    /// Test hook: which control-socket peers are allowed (root only in production).
+    public var allowedControlUserIDs: Set<UInt32> = [0]
+
+    public init(configurationPath: String, settings: DaemonSettings, firewall: any Firewall,
+                rulesetGuard: (any RulesetGuard)?, logger: Logger = Logger(label: "kobrakai"))
+    {
+        self.configurationPath = configurationPath
+        self.settings = settings
+        self.firewall = firewall
+        self.rulesetGuard = rulesetGuard
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let configuration = settings.configuration
+        for warning in settings.warnings { logger.warning("\(warning)") }
+        let store: StateStore
+        do {
+            store = try StateStore(directory: configuration.stateDirectory)
+        } catch {
+            throw DaemonStartupError("state directory \(configuration.stateDirectory) unusable: \(error)", exitCode: 73)
+        }
+        var policy = try settings.makePolicy()
+        let startedAt = Timestamp.wallClock()
+        let unexpired = try await store.unexpiredBans(now: startedAt)
+        policy.restore(try await Self.offenderHistory(store, unexpired: Set(unexpired.map(\.target))), now: startedAt)
+
+        // AMI events arrive on this stream once the AMI client is wired in; keep its continuation until shutdown.
+        let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
+        defer { amiInput.finish() }
+        let engine = BanEngine(events: amiEvents, policy: CorePolicyAdapter(policy: policy), firewall: firewall, store: store,
+                               allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard, tick: .zero,
+                               logger: Logger(label: "kobrakai.engine"))
+        let restored = try await restore(engine)
+
+        let patterns = CustomPatternsBox(configuration.customRuleMatcher)
+        let health = SourceHealthBoard(sources: configuration.logSources)
+        var sourceServices: [any Service] = []
+        for source in configuration.logSources {
+            sourceServices.append(LogSourceService(
+                source: source, savedPosition: try? await store.position(for: source.path), engine: engine,
+                patterns: patterns, health: health, logger: Logger(label: "kobrakai.source")))
+        }
+        let ami = try Self.amiClient(configuration.ami, deliver: { amiInput.yield($0) })
+        if let ami { sourceServices.append(ami) }
+        let notifier = SystemdNotifier.fromEnvironment()
+        let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
+                                      logSources: configuration.logSources, ami: ami)
+        let handler = EngineControlHandler(
+            engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
+            extraStatus: { ["sources": .array(health.snapshot.map(Self.json)), "ami": ami?.health.controlValue ?? .string("disabled")] },
+            reload: { try await reloader.reload() })
+        let readyStatus = "following \(configuration.logSources.count) log(s), \(restored) ban(s) restored"
+        let logger = self.logger
+        let control = ControlServer(
+            configuration: ControlServerConfiguration(path: configuration.controlSocket, allowedUserIDs: allowedControlUserIDs),
+            handler: handler, logger: Logger(label: "kobrakai.control"),
+            onListening: {
+                try? notifier.ready(status: readyStatus)
+                logger.notice("ready", metadata: ["status": "\(readyStatus)"])
+            })
+        var services: [any Service] = [engine, StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control]
+        services += sourceServices
+        services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
+        if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
+        // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications
+        // this bounds how long a flushed ruleset stays unnoticed when no new ban comes to reveal it.
+        // It also refreshes the one-line STATUS `systemctl status kobrakai` shows.
+        services.append(WatchdogService(notifier: notifier, isHealthy: {
+            await engine.checkRuleset(trigger: "watchdog check")
+            let statistics = await engine.statistics
+            let failed = health.snapshot.filter { $0.state != "following" }.count
+            try? notifier.status("\(statistics.bansApplied) ban(s) applied, \(statistics.eventsObserved) event(s), "
+                                 + "\(configuration.logSources.count - failed)/\(configuration.logSources.count) log(s) followed")
+            return true
+        }))
+
+        // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, followers, control socket, then the
+        // engine last, so every batch the followers handed over is flushed and recorded.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.notice("stopped")
+    }
+
+    /// The AMI client when `ami.enabled`; its events go to the engine's stream.
+    static func amiClient(_ configuration: AMIConfiguration, deliver: @escaping @Sendable (SecurityEvent) -> Void) throws(DaemonStartupError) -> AMIClientService? {
+        guard configuration.enabled else { return nil }
+        do {
+            return try AMIClientService(settings: try AMIClientSettings.load(configuration), logger: Logger(label: "kobrakai.ami"), deliver: deliver)
+        } catch let error as AMISettingsError {
+            throw .configuration("\(error)")
+        } catch {
+            throw DaemonStartupError("AMI client: \(error)", exitCode: 71)
+        }
+    }
+
+    /// Checks the table and sets, re-creating them when missing (or failing with the operator's fix), then
+    /// puts every unexpired ban back in one batch.
+    private func restore(_ engine: BanEngine) async throws(DaemonStartupError) -> Int {
+        var missing = false
+        do {
+            try await firewall.verify()
+        } catch where error.code == .rulesetMissing {
+            guard rulesetGuard != nil else {
+                throw DaemonStartupError("\(error.message); load it with: nft -f /etc/nftables.d/kobrakai.nft", exitCode: 69)
+            }
+            logger.warning("table inet kobrakai missing: creating it")
+            missing = true
+        } catch where error.code == .permissionDenied {
+            throw DaemonStartupError("\(error.message) (needs root or CAP_NET_ADMIN)", exitCode: 77)
+        } catch {
+            throw DaemonStartupError("firewall unavailable: \(error.message)", exitCode: 69)
+        }
+        do {
+            return try await engine.restoreBans(reinstallingRuleset: missing)
+        } catch {
+            throw DaemonStartupError("restoring bans failed: \(error)", exitCode: 69)
+        }
+    }
+
+    /// The store's offender rows as the policy's history. A target whose ban row is gone (lifted by an
+    /// operator, or pruned) is not "banned until" anything: its events count again, its offences still escalate.
+    static func offenderHistory(_ store: StateStore, unexpired: Set<IPPrefix>) async throws -> [KobraKaiCore.OffenderRecord] {
+        try await store.offenders().map { row in
+            let until = unexpired.contains(row.target) ? row.lastBanAt + row.lastBanDuration : row.lastBanAt
+            return KobraKaiCore.OffenderRecord(target: row.target, offences: row.offenceCount, lastBan: row.lastBanAt, bannedUntil: until)
+        }
+    }
+
+    private static func json(_ entry: SourceHealthBoard.Entry) -> ControlValue {
+        .object([
+            "path": .string(entry.path), "format": .string(entry.format), "state": .string(entry.state),
+            "lines": .integer(Int64(entry.lines)), "events": .integer(Int64(entry.events)),
+            "malformed": .integer(Int64(entry.malformed)), "injections_suspected": .integer(Int64(entry.injectionsSuspected)),
+            "last_line_at_ms": entry.lastLineAt.map { .integer($0.millisecondsSinceEpoch) } ?? .null,
+        ])
+    }
+}

@@ -1,0 +1,35 @@
+import KobraKaiCore
+import Logging
+
+/// `kobrakai reload` and SIGHUP: re-reads the configuration, the allowlist files and the host's addresses
+/// and applies them without a restart. A bad file keeps the running configuration (the error is the answer).
+struct DaemonReloader: Sendable {
+    let configurationPath: String
+    let engine: BanEngine
+    let patterns: CustomPatternsBox
+    /// Log sources are fixed at start: a change is reported, not applied.
+    let logSources: [LogSourceConfiguration]
+    /// The AMI client started with the daemon, if any: new settings (and a re-read secret file) apply at once.
+    let ami: AMIClientService?
+
+    func reload() async throws -> String {
+        let settings = try DaemonSettings.load(path: configurationPath)
+        let policy = try settings.makePolicy()
+        // Everything that can fail is read before anything is applied: a bad file changes nothing.
+        let amiSettings = ami != nil && settings.configuration.ami.enabled ? try AMIClientSettings.load(settings.configuration.ami) : nil
+        let logger = Logger(label: "kobrakai.reload")
+        for warning in settings.warnings { logger.warning("\(warning)") }
+        patterns.replace(settings.configuration.customRuleMatcher)
+        let allowlist = settings.protectedAddresses
+        let lifted = await engine.reload(policy: CorePolicyAdapter(policy: policy), allowlist: allowlist)
+        var summary = "allowlist \(allowlist.prefixes.count) entries, \(settings.configuration.patterns.count) pattern(s)"
+        if !lifted.isEmpty { summary += ", lifted \(lifted.count) allowlisted ban(s)" }
+        if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
+        if let ami, let amiSettings {
+            ami.reload(amiSettings)
+        } else if (ami != nil) != settings.configuration.ami.enabled {
+            summary += "; ami.enabled changed: restart to apply"
+        }
+        return summary
+    }
+}

@@ -1,0 +1,72 @@
+import KobraKaiAddress
+import KobraKaiCore
+import KobraKaiFirewall
+
+extension BanEngine {
+    /// Puts back every unexpired ban from the state store with its remaining time, in one transaction:
+    /// at start, and whenever the table or sets were found wiped.
+    /// - Parameter reinstallingRuleset: also re-create the table, sets and rules (through the ruleset
+    ///   guard) because they are missing.
+    /// - Returns: how many bans were restored.
+    @discardableResult
+    public func restoreBans(reinstallingRuleset: Bool = false) async throws -> Int {
+        let current = now()
+        let records = try await store.unexpiredBans(now: current)
+        let requests = records.compactMap { record -> BanRequest? in
+            if let entry = allowlist.entry(overlapping: record.target) {
+                logger.warning("not restoring an allowlisted ban", metadata: ["target": "\(record.target)", "allowlist": "\(entry)"])
+                return nil
+            }
+            return BanRequest(target: record.target, timeout: record.remaining(at: current), comment: record.reason)
+        }
+        let rejected: [RejectedBan]
+        if reinstallingRuleset, let rulesetGuard {
+            rejected = try await rulesetGuard.restore(requests)
+        } else {
+            guard !requests.isEmpty else { return 0 }
+            rejected = try await firewall.ban(requests)
+        }
+        statistics.transactions += 1
+        statistics.bansRestored += requests.count - rejected.count
+        for rejection in rejected {
+            logger.warning("restore rejected", metadata: ["target": "\(rejection.request.target)", "error": "\(rejection.error)"])
+        }
+        logger.info("bans restored", metadata: ["count": "\(requests.count - rejected.count)"])
+        return requests.count - rejected.count
+    }
+
+    /// Re-creates the table, sets and rules and restores every unexpired ban, unless a repair is already
+    /// running (a flush of the ruleset makes several bans and a change notification all report it).
+    public func repairRuleset(trigger: String) async {
+        guard rulesetGuard != nil, !repairInProgress else { return }
+        repairInProgress = true
+        defer { repairInProgress = false }
+        logger.warning("nftables table or sets missing: re-creating them and restoring bans", metadata: ["trigger": "\(trigger)"])
+        do {
+            let restored = try await restoreBans(reinstallingRuleset: true)
+            statistics.rulesetRepairs += 1
+            logger.notice("ruleset re-created", metadata: ["bans": "\(restored)"])
+            // Bans that failed while this repair was running were recorded after it read the store: apply
+            // them now (repeating already restored ones only refreshes them).
+            while !bansAwaitingRepair.isEmpty {
+                let late = bansAwaitingRepair
+                bansAwaitingRepair.removeAll()
+                _ = try await firewall.ban(late)
+            }
+        } catch {
+            statistics.firewallFailures += 1
+            logger.error("re-creating the ruleset failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Repairs when the ruleset is found missing now (after a change notification).
+    public func checkRuleset(trigger: String) async {
+        do {
+            try await firewall.verify()
+        } catch where error.code == .rulesetMissing {
+            await repairRuleset(trigger: trigger)
+        } catch {
+            logger.warning("ruleset check failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

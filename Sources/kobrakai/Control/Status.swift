@@ -1,0 +1,35 @@
+import ArgumentParser
+import KobraKaiDaemon
+
+extension KobraKai {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the running daemon's uptime, sources and their health, active and last bans.")
+
+        @OptionGroup var connection: ControlConnectionOptions
+
+        @Flag(help: "Print the daemon's answer as JSON.")
+        var json = false
+
+        func run() throws {
+            let status = try ControlSession.send(ControlRequest(command: .status), connection: connection)
+            if json {
+                print(status.jsonText)
+                return
+            }
+            func number(_ key: String) -> Int64 { status[key]?.int ?? 0 }
+            print("kobrakai: running for \(ControlValue.durationText(milliseconds: number("uptime_seconds") * 1000)), firewall \(status["firewall"]?.string ?? "?")")
+            print("bans active: \(status["bans_active"]?.int.map(String.init) ?? "?") (applied \(number("bans_applied")), restored \(number("bans_restored")), refused by allowlist \(number("bans_refused_allowlist")), ruleset repairs \(number("ruleset_repairs")))")
+            print("events observed: \(number("events_observed")) in \(number("transactions")) firewall transaction(s)")
+            print("sources:")
+            for source in status["sources"]?.array ?? [] {
+                print("  \(source["path"]?.string ?? "?")  [\(source["format"]?.string ?? "?")]  \(source["state"]?.string ?? "?")  lines \(source["lines"]?.int ?? 0)  events \(source["events"]?.int ?? 0)")
+            }
+            let last = status["last_bans"]?.array ?? []
+            if !last.isEmpty { print("last bans:") }
+            for ban in last {
+                print("  \(ban["target"]?.string ?? "?")  \(ban["origin"]?.string ?? "")  \(ban["reason"]?.string ?? "")")
+            }
+        }
+    }
+}
