@@ -137,7 +137,8 @@ struct MonitorKernelTests {
         let recorder = try await recorder(fixture)
         recorder.monitor.stop()
         recorder.monitor.stop()
-        #expect(await recorder.wait(upTo: .milliseconds(500)) { _ in recorder.isFinished }.isEmpty)
+        // Bounds are generous: "promptly" means no receive timeout or hang, not a latency figure on a shared machine.
+        #expect(await recorder.wait(upTo: .seconds(5)) { _ in recorder.isFinished }.isEmpty)
         #expect(recorder.isFinished)
         #expect(throws: FirewallError.self) { try recorder.monitor.suspend() }
 
@@ -152,6 +153,6 @@ struct MonitorKernelTests {
         let start = clock.now
         consumer.cancel()
         _ = await consumer.value
-        #expect(clock.now - start < .milliseconds(500))
+        #expect(clock.now - start < .seconds(5))
     }
 }

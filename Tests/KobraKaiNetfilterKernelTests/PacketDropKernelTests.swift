@@ -30,20 +30,22 @@ struct PacketDropKernelTests {
         #expect(try await arrives(from: attacker, within: .seconds(2)))
         #expect(try await arrives(from: trusted, within: .seconds(2)))
 
+        // The ban lasts long enough that a loaded 2-core CI machine still checks the drop before expiry;
+        // the assertion below says so if it did not.
         let banTime = ContinuousClock.now
         #expect(try await receiver.firewall.allow([IPPrefix(VethNetwork.allowlistedAddress)!], comment: "trunk")
             .isEmpty)
         #expect(try await receiver.firewall.ban([
-            BanRequest(target: IPPrefix(VethNetwork.attackerAddress)!, timeout: .milliseconds(1500), comment: "test"),
-            BanRequest(target: IPPrefix(VethNetwork.allowlistedAddress)!, timeout: .milliseconds(1500)),
+            BanRequest(target: IPPrefix(VethNetwork.attackerAddress)!, timeout: .seconds(5), comment: "test"),
+            BanRequest(target: IPPrefix(VethNetwork.allowlistedAddress)!, timeout: .seconds(5)),
         ]).isEmpty)
         #expect(try await !arrives(from: attacker, within: .milliseconds(300)))
         #expect(try await arrives(from: trusted, within: .seconds(1)), "allowlisted sources pass even when banned")
-        #expect(ContinuousClock.now - banTime < .milliseconds(1400), "the drop was checked before expiry")
+        #expect(ContinuousClock.now - banTime < .milliseconds(4800), "the drop was checked before expiry")
 
         // The kernel expires the ban on its own.
         while try await receiver.firewall.lookup(.v4(IPv4Address(VethNetwork.attackerAddress)!)) != nil {
-            try #require(ContinuousClock.now - banTime < .seconds(5), "the ban never expired")
+            try #require(ContinuousClock.now - banTime < .seconds(20), "the ban never expired")
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(try await arrives(from: attacker, within: .seconds(1)))

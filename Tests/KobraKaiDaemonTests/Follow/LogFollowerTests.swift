@@ -151,7 +151,7 @@ struct LogFollowerTests {
         try await collector.start(LogFollower(configuration: .init(path: directory.file("quiet"))))
         try await Task.sleep(for: .milliseconds(100))
         let elapsed = try await collector.stop()
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5))  // generous: "promptly" means no hang, not a latency figure
     }
 
     @Test("a missing directory is a clear error")
