@@ -21,6 +21,7 @@ extension BanEngine {
         let current = now()
         let record = BanRecord(target: target, expiresAt: current + duration, reason: reason, origin: "operator", createdAt: current)
         try? await store.recordBans([record], countAsOffences: false)
+        activeBans.insert(record)
         recentBans.append(record)
         logger.notice("banned by operator", metadata: ["target": "\(target)", "for": "\(DurationText.format(duration))"])
         return .banned
@@ -31,6 +32,7 @@ extension BanEngine {
     public func operatorUnban(_ targets: [IPPrefix]) async throws(FirewallError) {
         try await firewall.unban(targets)
         try? await store.removeBans(targets)
+        activeBans.remove(targets)
         let current = now()
         for target in targets { policy.release(target, now: current) }
         logger.notice("unbanned by operator", metadata: ["targets": "\(targets.map(\.description))"])
@@ -48,6 +50,7 @@ extension BanEngine {
         do {
             try await firewall.unban(lifted)
             try? await store.removeBans(lifted)
+            activeBans.remove(lifted)
             logger.notice("lifted bans now covered by the allowlist", metadata: ["targets": "\(lifted.map(\.description))"])
         } catch {
             logger.error("could not lift allowlisted bans", metadata: ["error": "\(error)"])

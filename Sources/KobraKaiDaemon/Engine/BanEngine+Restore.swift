@@ -3,15 +3,16 @@ import KobraKaiCore
 import KobraKaiFirewall
 
 extension BanEngine {
-    /// Puts back every unexpired ban from the state store with its remaining time, in one transaction:
-    /// at start, and whenever the table or sets were found wiped.
+    /// Puts back every unexpired ban with its remaining time, in one transaction: at start (from the state
+    /// store), and whenever the table or sets were found wiped (from the in-memory mirror of the same bans).
     /// - Parameter reinstallingRuleset: also re-create the table, sets and rules (through the ruleset
     ///   guard) because they are missing.
     /// - Returns: how many bans were restored.
     @discardableResult
     public func restoreBans(reinstallingRuleset: Bool = false) async throws -> Int {
         let current = now()
-        let records = try await store.unexpiredBans(now: current)
+        if !activeBans.isLoaded { activeBans.load(try await store.unexpiredBans(now: current)) }
+        let records = activeBans.unexpired(at: current)
         let requests = records.compactMap { record -> BanRequest? in
             if let entry = allowlist.entry(overlapping: record.target) {
                 logger.warning("not restoring an allowlisted ban", metadata: ["target": "\(record.target)", "allowlist": "\(entry)"])

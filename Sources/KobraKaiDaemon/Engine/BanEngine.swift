@@ -33,6 +33,8 @@ public actor BanEngine: Service {
     private let writes: AsyncStream<StateChanges>
     private let writeContinuation: AsyncStream<StateChanges>.Continuation
     var repairInProgress = false
+    /// Every ban in force, so that a repair restores without reading the state database.
+    var activeBans = ActiveBans()
     /// Bans that found the ruleset missing, applied again once the repair that follows has run.
     var bansAwaitingRepair: [BanRequest] = []
     public internal(set) var statistics = BanEngineStatistics()
@@ -147,6 +149,7 @@ public actor BanEngine: Service {
         }
         writeContinuation.yield(StateChanges(bans: records, positions: positions))
         for (decision, record) in zip(accepted, records) {
+            activeBans.insert(record)
             recentBans.append(record)
             logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])
         }

@@ -53,6 +53,35 @@ struct EngineIntegrationTests {
         #expect(await engine.recentEvents(from: IPAddress("203.0.113.1")!).count == 1)
     }
 
+    @Test("a repair restores the bans in force from memory: operator unbans stay lifted, new bans come back")
+    func repairFromMemory() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try StateStore(directory: directory.path)
+        let stored = BanRecord(target: IPPrefix("198.51.100.9")!, expiresAt: Self.now + .seconds(600), reason: "earlier",
+                               origin: "log", createdAt: Self.now)
+        let expired = BanRecord(target: IPPrefix("198.51.100.10")!, expiresAt: Self.now - .seconds(1), reason: "old",
+                                origin: "log", createdAt: Self.now - .seconds(600))
+        try await store.recordBans([stored, expired])
+        let firewall = RecordingFirewall()
+        let rulesetGuard = RecordingGuard(firewall: firewall)
+        let (events, input) = AsyncStream<SecurityEvent>.makeStream()
+        let engine = BanEngine(events: events, policy: try Self.policy(), firewall: firewall, store: store,
+                               allowlist: ProtectedAddresses([]), rulesetGuard: rulesetGuard, tick: .zero, now: { Self.now })
+        #expect(try await engine.restoreBans() == 1, "start: the store's unexpired ban only")
+        let running = Task { try await engine.run() }
+        input.yield(Self.highEvent("203.0.113.3"))
+        input.yield(Self.highEvent("203.0.113.4"))
+        input.finish()
+        try await running.value
+        try await engine.operatorUnban([IPPrefix("203.0.113.4")!])
+
+        await engine.repairRuleset(trigger: "test")
+        let restored = try #require(rulesetGuard.restores.withLock { $0 }.last)
+        #expect(Set(restored.map(\.target.description)) == ["198.51.100.9", "203.0.113.3"])
+        #expect(restored.first { $0.target == IPPrefix("198.51.100.9")! }?.timeout == .seconds(600))
+        #expect(restored.first { $0.target == IPPrefix("203.0.113.3")! }?.comment == "security.failed-acl: high severity, first event")
+    }
+
     @Test("a ban that finds the ruleset missing makes the guard re-create it with every stored ban")
     func repairOnRulesetMissing() async throws {
         let directory = try TemporaryDirectory()

@@ -1,0 +1,35 @@
+import KobraKaiAddress
+import KobraKaiCore
+
+/// The bans this daemon has put in force, mirrored in memory.
+///
+/// A ruleset repair (after `nft flush ruleset`) restores from here instead of reading the state database:
+/// reading and parsing 100,000 rows takes longer than the kernel takes to load them, and a repair should
+/// not depend on disk I/O at all. The state database stays the source of truth across restarts; this
+/// mirror is filled from it once, at the first restore, and kept in step by every ban and unban.
+struct ActiveBans: Sendable {
+    private var records: [IPPrefix: BanRecord] = [:]
+    /// False until the state database's bans were merged in (at the first restore).
+    private(set) var isLoaded = false
+
+    var count: Int { records.count }
+
+    /// Records a ban; a later ban of the same target replaces the earlier one, as it does in the kernel.
+    mutating func insert(_ record: BanRecord) { records[record.target] = record }
+
+    mutating func remove(_ targets: some Sequence<IPPrefix>) {
+        for target in targets { records[target] = nil }
+    }
+
+    /// Merges the state database's bans; bans recorded in memory since start are newer and win.
+    mutating func load(_ stored: [BanRecord]) {
+        for record in stored where records[record.target] == nil { records[record.target] = record }
+        isLoaded = true
+    }
+
+    /// The bans still in force at `now`; expired ones are dropped on the way.
+    mutating func unexpired(at now: Timestamp) -> [BanRecord] {
+        records = records.filter { $0.value.expiresAt > now }
+        return Array(records.values)
+    }
+}
