@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean check-unit check-sandbox
+.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean check-unit check-sandbox fuzz
 
 all: build
 
@@ -55,6 +55,13 @@ bench-netlink: deps
 # kobrakai scan vs fail2ban-regex on a generated 1,000,000-line log (LINES=… to change).
 bench-scan: deps
 	scripts/bench-scan.sh
+
+# libFuzzer + AddressSanitizer on the parsers (Fuzz/README.md): each target for FUZZ_SECONDS; fails on a crash,
+# invariant violation, leak, hang (>5 s) or >512 MB RSS. Not part of `make test`. FUZZ_TARGETS=… to choose.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh run $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build

@@ -99,8 +99,9 @@ run_target() {
     local status=0
     "$OUT/bin/$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=512 -timeout=5 -max_len="$max_len" \
         -print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" "$OUT/seeds/$name" >"$log" 2>&1 || status=$?
-    local runs cov ft corpus_size result
+    local runs cov ft rss corpus_size result
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
     ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
     corpus_size=$(find "$corpus" -type f | wc -l)
@@ -112,7 +113,7 @@ run_target() {
         echo "fuzz: $name failed; log $log, input in $artifacts"
         grep -m5 -E 'invariant|ERROR|Fatal error|SUMMARY' "$log" || true
     fi
-    ROWS+=("$(printf '%-15s %12s %7s %7s %8s  %s' "$name" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus_size" "$result")")
+    ROWS+=("$(printf '%-15s %12s %7s %7s %8s %8s  %s' "$name" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus_size" "${rss:-?}" "$result")")
 }
 
 run() {
@@ -125,7 +126,8 @@ run() {
         run_target "$name" "$max_len"
     done
     echo
-    printf '%-15s %12s %7s %7s %8s  %s\n' target runs cov ft corpus result
+    echo "each target ran for up to ${FUZZ_SECONDS}s"
+    printf '%-15s %12s %7s %7s %8s %8s  %s\n' target runs cov ft corpus rss_mb result
     printf '%s\n' "${ROWS[@]}"
     return "$FAILED"
 }
