@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean check-unit check-sandbox fuzz
+.PHONY: all build release deps test demo bench bench-netlink bench-scan install clean check-unit check-sandbox
 
 all: build
 
@@ -60,6 +60,7 @@ bench-scan: deps
 # invariant violation, leak, hang (>5 s) or >512 MB RSS. Not part of `make test`. FUZZ_TARGETS=… to choose.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
+.PHONY: fuzz
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh run $(FUZZ_TARGETS)
 
