@@ -96,3 +96,11 @@ install: release
 
 clean:
 	rm -rf .build
+
+# libFuzzer + AddressSanitizer on the parsers (Fuzz/README.md): each target for FUZZ_SECONDS; fails on a crash,
+# invariant violation, leak, hang (>5 s) or >512 MB RSS. Not part of `make test`. FUZZ_TARGETS=… to choose.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/fuzz.sh run $(FUZZ_TARGETS)

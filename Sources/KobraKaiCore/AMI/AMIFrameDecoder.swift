@@ -64,7 +64,11 @@ public struct AMIFrameDecoder: Sendable {
     public mutating func next() -> Result<Frame, DecodeError>? {
         while true {
             guard let newline = buffer[readIndex...].firstIndex(of: 0x0A) else {
-                if buffer.count - readIndex > limits.maximumLineLength {
+                // A trailing CR may be the first half of a CRLF split across reads: it is not part of the
+                // line yet, or a line of exactly the limit would be refused or accepted depending on where
+                // TCP cut the stream (found by Fuzz/Targets/AMIDecoderFuzz.swift).
+                let pendingCR = buffer.last == 0x0D ? 1 : 0
+                if buffer.count - readIndex > limits.maximumLineLength + pendingCR {
                     // Drop what we have of the line; the error is reported once.
                     buffer.removeAll(keepingCapacity: true)
                     readIndex = 0
