@@ -27,9 +27,10 @@ struct ActiveBans: Sendable {
         isLoaded = true
     }
 
-    /// The bans still in force at `now`; expired ones are dropped on the way.
+    /// The bans still in force at `now`, soonest expiry first (the state store's order, so restores and their
+    /// logs read the same whichever source they came from); expired ones are dropped on the way.
     mutating func unexpired(at now: Timestamp) -> [BanRecord] {
         records = records.filter { $0.value.expiresAt > now }
-        return Array(records.values)
+        return records.values.sorted { ($0.expiresAt, $0.target) < ($1.expiresAt, $1.target) }
     }
 }
