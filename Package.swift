@@ -51,7 +51,10 @@ let package = Package(
             ]
         ),
         // Test and benchmark helpers (posix_spawn of nft for cross-checks); never linked into the product.
-        .target(name: "KobraKaiNetfilterTestSupport", dependencies: ["KobraKaiNetfilter"]),
+        .target(
+            name: "KobraKaiNetfilterTestSupport", dependencies: ["KobraKaiNetfilter"],
+            path: "Tests/Support/KobraKaiNetfilterTestSupport"
+        ),
         .executableTarget(
             name: "kkbench",
             dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress"]
@@ -94,7 +97,7 @@ let package = Package(
         // Benchmark: follower throughput next to `tail` (swift run -c release kobrakai-follow-bench).
         .executableTarget(name: "kobrakai-follow-bench", dependencies: ["KobraKaiDaemon"]),
         // MARK: AMI client test support: a scripted Asterisk manager on a real TCP socket (tests, make demo).
-        .target(name: "KobraKaiDaemonTestSupport"),
+        .target(name: "KobraKaiDaemonTestSupport", path: "Tests/Support/KobraKaiDaemonTestSupport"),
         .testTarget(
             name: "KobraKaiDaemonTests",
             dependencies: [

@@ -21,14 +21,14 @@ struct RulesetNotificationDecoder {
     private var deletedChains: [String] = []
 
     init(table: String, family: UInt8 = NfTables.familyInet,
-         isOwnThread: @escaping @Sendable (Int32) -> Bool = Self.isThreadOfThisProcess)
+         isOwnThread: @escaping @Sendable (Int32) -> Bool = Self.isOwnThreadID)
     {
         self.table = table
         self.family = family
         self.isOwnThread = isOwnThread
     }
 
-    static func isThreadOfThisProcess(_ id: Int32) -> Bool {
+    static func isOwnThreadID(_ id: Int32) -> Bool {
         id == getpid() || access("/proc/self/task/\(id)", F_OK) == 0
     }
 
