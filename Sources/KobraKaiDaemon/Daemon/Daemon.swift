@@ -141,10 +141,10 @@ public struct Daemon: Sendable {
 
     /// The store's offender rows as the policy's history. A target whose ban row is gone (lifted by an
     /// operator, or pruned) is not "banned until" anything: its events count again, its offences still escalate.
-    static func offenderHistory(_ store: StateStore, unexpired: Set<IPPrefix>) async throws -> [KobraKaiCore.OffenderRecord] {
+    static func offenderHistory(_ store: StateStore, unexpired: Set<IPPrefix>) async throws -> [OffenderRecord] {
         try await store.offenders().map { row in
             let until = unexpired.contains(row.target) ? row.lastBanAt + row.lastBanDuration : row.lastBanAt
-            return KobraKaiCore.OffenderRecord(target: row.target, offences: row.offenceCount, lastBan: row.lastBanAt, bannedUntil: until)
+            return OffenderRecord(target: row.target, offences: row.offenceCount, lastBan: row.lastBanAt, bannedUntil: until)
         }
     }
 

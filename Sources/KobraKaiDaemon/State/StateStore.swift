@@ -128,7 +128,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    public func offender(_ target: IPPrefix) async throws -> OffenderRecord? {
+    public func offender(_ target: IPPrefix) async throws -> StoredOffender? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM offender WHERE target = ?", arguments: [target.description])
                 .flatMap(Self.offenderRecord)
@@ -136,15 +136,15 @@ public final class StateStore: Sendable {
     }
 
     /// The whole offender history, oldest ban first: what the policy is given back at start.
-    public func offenders() async throws -> [OffenderRecord] {
+    public func offenders() async throws -> [StoredOffender] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM offender ORDER BY last_ban_at, target").compactMap(Self.offenderRecord)
         }
     }
 
-    private static func offenderRecord(_ row: Row) -> OffenderRecord? {
+    private static func offenderRecord(_ row: Row) -> StoredOffender? {
         guard let target = IPPrefix(row["target"] as String) else { return nil }
-        return OffenderRecord(
+        return StoredOffender(
             target: target, offenceCount: row["offence_count"],
             lastBanAt: Timestamp(millisecondsSinceEpoch: row["last_ban_at"]),
             lastBanDuration: .milliseconds(row["last_ban_ms"] as Int64))

@@ -3,7 +3,7 @@ import KobraKaiCore
 
 /// What the daemon remembers about an address it banned, for progressive ban times: a repeat offender
 /// gets a longer ban.
-public struct OffenderRecord: Hashable, Sendable {
+public struct StoredOffender: Hashable, Sendable {
     public var target: IPPrefix
     /// Bans so far (each counted ban adds one).
     public var offenceCount: Int
