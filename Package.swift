@@ -4,8 +4,11 @@ import PackageDescription
 // Dependency direction (arrows mean "imports"; nothing points back up):
 //   kkset ──► KobraKaiNetfilter ──► CNftnl, CMnl
 //                 └──► KobraKaiFirewall ──► KobraKaiAddress
-//   kobrakai ──► KobraKaiCore ──► KobraKaiFirewall, KobraKaiAddress
-// KobraKaiNetfilter is the only importer of the C modules; KobraKaiCore is pure Swift.
+//   kobrakai ──► KobraKaiDaemon ──► KobraKaiCore ──► KobraKaiFirewall, KobraKaiAddress
+//      └──► KobraKaiNetfilter (the executable alone wires the kernel backend into the daemon)
+//   KobraKaiCrowdSec ──► KobraKaiCore, KobraKaiFirewall
+// KobraKaiNetfilter is the only importer of the C modules; KobraKaiCore is pure Swift; KobraKaiDaemon takes
+// `any Firewall`. Test-support libraries (posix_spawn helpers, a scripted AMI manager) live in Tests/Support.
 let package = Package(
     name: "KobraKai",
     platforms: [.macOS(.v15)],
