@@ -154,7 +154,7 @@ let package = Package(
             name: "KobraKaiCrowdSecLAPITests",
             dependencies: [
                 "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
-                "KobraKaiNetfilterTestSupport",
+                "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
