@@ -72,7 +72,7 @@ public struct Daemon: Sendable {
         if let ami { sourceServices.append(ami) }
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
-                                      logSources: configuration.logSources, ami: ami)
+                                      logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
             extraStatus: {
