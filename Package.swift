@@ -5,8 +5,8 @@ import PackageDescription
 //   kkset ──► KobraKaiNetfilter ──► CNftnl, CMnl
 //                 └──► KobraKaiFirewall ──► KobraKaiAddress
 //   kobrakai ──► KobraKaiDaemon ──► KobraKaiCore ──► KobraKaiFirewall, KobraKaiAddress
+//      │              └──► KobraKaiCrowdSec ──► KobraKaiCore, KobraKaiFirewall (the daemon runs the bouncer/watcher)
 //      └──► KobraKaiNetfilter (the executable alone wires the kernel backend into the daemon)
-//   KobraKaiCrowdSec ──► KobraKaiCore, KobraKaiFirewall
 // KobraKaiNetfilter is the only importer of the C modules; KobraKaiCore is pure Swift; KobraKaiDaemon takes
 // `any Firewall`. Test-support libraries (posix_spawn helpers, a scripted AMI manager) live in Tests/Support.
 let package = Package(
@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "KobraKaiDaemon",
             dependencies: [
-                "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCrowdSec",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "KobraKaiDaemonTests",
             dependencies: [
-                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
+                "KobraKaiDaemon", "KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -154,7 +154,7 @@ let package = Package(
             name: "KobraKaiCrowdSecLAPITests",
             dependencies: [
                 "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
-                "KobraKaiNetfilterTestSupport",
+                "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

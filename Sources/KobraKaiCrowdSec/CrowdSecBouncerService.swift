@@ -25,6 +25,8 @@ public final class CrowdSecBouncerService: Service, Sendable {
     private let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
     private let state = Mutex(CrowdSecHealth())
+    /// Set by `resync()`; the pull loop turns it into a full `startup=true` pull.
+    private let resyncRequested = Mutex(false)
 
     /// - Parameters:
     ///   - client: where the LAPI is.
@@ -58,11 +60,35 @@ public final class CrowdSecBouncerService: Service, Sendable {
         try? await cancelWhenGracefulShutdown { [self] in try await pullLoop() }
     }
 
+    /// Makes the next pull a full `startup=true` one, at once. The daemon calls it after re-creating a
+    /// flushed ruleset: CrowdSec's bans are not in KobraKai's state store, so only the LAPI can bring them back.
+    public func resync() {
+        resyncRequested.withLock { $0 = true }
+    }
+
+    private func takeResyncRequest() -> Bool {
+        resyncRequested.withLock { requested in
+            defer { requested = false }
+            return requested
+        }
+    }
+
+    /// Sleeps `delay`, ending early when a resync is requested. Polling a local flag once a second costs
+    /// nothing and, unlike racing an AsyncStream in a task group, cannot finish the stream on cancellation.
+    private func waitForNextPull(_ delay: Duration) async throws {
+        let deadline = ContinuousClock.now + delay
+        while ContinuousClock.now < deadline {
+            if resyncRequested.withLock({ $0 }) { return }
+            try await Task.sleep(for: min(.seconds(1), deadline - ContinuousClock.now))
+        }
+    }
+
     private func pullLoop() async throws {
         var ledger = DecisionLedger()
         var startup = true
         var backoff = initialBackoff
         while !Task.isCancelled {
+            if takeResyncRequest() { startup = true }
             let delay: Duration
             do {
                 let stream = try await client.decisionStream(apiKey: apiKey, startup: startup)
@@ -85,7 +111,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
                 delay = backoff.nextDelay()
                 recordFailure(CrowdSecError(.firewall, "the firewall failed to apply CrowdSec's decisions: \(error)"), retryIn: delay)
             }
-            try await Task.sleep(for: delay)
+            try await waitForNextPull(delay)
         }
     }
 

@@ -1,5 +1,6 @@
 import KobraKaiAddress
 import KobraKaiCore
+import KobraKaiCrowdSec
 import KobraKaiFirewall
 import Logging
 import ServiceLifecycle
@@ -47,9 +48,16 @@ public struct Daemon: Sendable {
         // AMI events arrive on this stream once the AMI client is wired in; keep its continuation until shutdown.
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
         defer { amiInput.finish() }
+        let watcher = try CrowdSecServices.watcher(configuration.crowdsec)
         let engine = BanEngine(events: amiEvents, policy: CorePolicyAdapter(policy: policy), firewall: firewall, store: store,
                                allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard, tick: .zero,
+                               onBansApplied: watcher.map(CrowdSecServices.pushing(to:)),
                                logger: Logger(label: "kobrakai.engine"))
+        let crowdsec = CrowdSecServices(
+            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine), watcher: watcher)
+        // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
+        // a full pull brings them back (the store's own bans are restored by the repair itself).
+        if let bouncer = crowdsec.bouncer { await engine.setOnRulesetRepaired { bouncer.resync() } }
         let restored = try await restore(engine)
 
         let patterns = CustomPatternsBox(configuration.customRuleMatcher)
@@ -64,10 +72,13 @@ public struct Daemon: Sendable {
         if let ami { sourceServices.append(ami) }
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
-                                      logSources: configuration.logSources, ami: ami)
+                                      logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
-            extraStatus: { ["sources": .array(health.snapshot.map(Self.json)), "ami": ami?.health.controlValue ?? .string("disabled")] },
+            extraStatus: {
+                ["sources": .array(health.snapshot.map(Self.json)), "ami": ami?.health.controlValue ?? .string("disabled"),
+                 "crowdsec": crowdsec.controlValue]
+            },
             reload: { try await reloader.reload() })
         let readyStatus = "following \(configuration.logSources.count) log(s), \(restored) ban(s) restored"
         let logger = self.logger
@@ -80,6 +91,8 @@ public struct Daemon: Sendable {
             })
         var services: [any Service] = [engine, StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control]
         services += sourceServices
+        // After the engine's restore: the bouncer's startup pull then lands in a ruleset that exists.
+        services += crowdsec.services
         services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
         // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications

@@ -11,6 +11,9 @@ struct DaemonReloader: Sendable {
     let logSources: [LogSourceConfiguration]
     /// The AMI client started with the daemon, if any: new settings (and a re-read secret file) apply at once.
     let ami: AMIClientService?
+    /// The CrowdSec section the bouncer and watcher were started with: their credentials and LAPI are
+    /// fixed at start (the allowlist they check is the engine's, so that part does follow a reload).
+    let crowdsec: CrowdSecConfiguration
 
     func reload() async throws -> String {
         let settings = try DaemonSettings.load(path: configurationPath)
@@ -25,6 +28,7 @@ struct DaemonReloader: Sendable {
         var summary = "allowlist \(allowlist.prefixes.count) entries, \(settings.configuration.patterns.count) pattern(s)"
         if !lifted.isEmpty { summary += ", lifted \(lifted.count) allowlisted ban(s)" }
         if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
+        if settings.configuration.crowdsec != crowdsec { summary += "; crowdsec changed: restart to apply" }
         if let ami, let amiSettings {
             ami.reload(amiSettings)
         } else if (ami != nil) != settings.configuration.ami.enabled {

@@ -21,6 +21,7 @@ extension BanEngine {
         let current = now()
         let record = BanRecord(target: target, expiresAt: current + duration, reason: reason, origin: "operator", createdAt: current)
         try? await store.recordBans([record], countAsOffences: false)
+        onBansApplied?([record])
         activeBans.insert(record)
         recentBans.append(record)
         logger.notice("banned by operator", metadata: ["target": "\(target)", "for": "\(DurationText.format(duration))"])

@@ -42,6 +42,9 @@ public actor BanEngine: Service {
     public private(set) var recentEvents = BoundedRing<ObservedEvent>(capacity: 1024)
     /// The last bans applied, for `status`.
     public internal(set) var recentBans = BoundedRing<BanRecord>(capacity: 10)
+    let onBansApplied: (@Sendable ([BanRecord]) -> Void)?
+    /// Called after a re-created ruleset got the store's bans back (bans kept elsewhere, CrowdSec's, need a resync).
+    var onRulesetRepaired: (@Sendable () -> Void)?
 
     /// - Parameters:
     ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
@@ -50,12 +53,16 @@ public actor BanEngine: Service {
     ///     always share one transaction.
     ///   - now: the wall clock (tests pass a fixed one).
     ///   - rulesetGuard: re-creates the table and sets when they vanish; `nil` for dry runs and tests.
+    ///   - onBansApplied: told of every new ban (policy and operator, not restores), e.g. to push it to
+    ///     CrowdSec; called on the engine's executor, so it must return at once.
     public init(
         events: AsyncStream<SecurityEvent>, policy: any BanDeciding, firewall: any Firewall, store: StateStore,
         allowlist: ProtectedAddresses, rulesetGuard: (any RulesetGuard)? = nil, tick: Duration = .milliseconds(2),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() },
+        onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil,
         logger: Logger = Logger(label: "kobrakai.engine")
     ) {
+        self.onBansApplied = onBansApplied
         self.events = events
         self.policy = policy
         self.firewall = firewall
@@ -68,6 +75,9 @@ public actor BanEngine: Service {
         (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         (writes, writeContinuation) = AsyncStream<StateChanges>.makeStream()
     }
+
+    /// Sets what runs after each ruleset repair (set once at assembly: the bouncer exists after the engine).
+    public func setOnRulesetRepaired(_ handler: @escaping @Sendable () -> Void) { onRulesetRepaired = handler }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
     public func updateAllowlist(_ allowlist: ProtectedAddresses) { self.allowlist = allowlist }
@@ -148,6 +158,7 @@ public actor BanEngine: Service {
             BanRecord(target: $0.target, expiresAt: current + $0.duration, reason: $0.reason, origin: $0.origin, createdAt: current)
         }
         writeContinuation.yield(StateChanges(bans: records, positions: positions))
+        if !records.isEmpty { onBansApplied?(records) }
         for (decision, record) in zip(accepted, records) {
             activeBans.insert(record)
             recentBans.append(record)

@@ -25,11 +25,27 @@ extension KobraKai {
             for source in status["sources"]?.array ?? [] {
                 print("  \(source["path"]?.string ?? "?")  [\(source["format"]?.string ?? "?")]  \(source["state"]?.string ?? "?")  lines \(source["lines"]?.int ?? 0)  events \(source["events"]?.int ?? 0)")
             }
+            if let crowdsec = status["crowdsec"], crowdsec.string == nil {
+                print("crowdsec:")
+                for component in ["bouncer", "watcher"] { print("  \(component): \(Self.crowdSecLine(crowdsec[component]))") }
+            }
             let last = status["last_bans"]?.array ?? []
             if !last.isEmpty { print("last bans:") }
             for ban in last {
                 print("  \(ban["target"]?.string ?? "?")  \(ban["origin"]?.string ?? "")  \(ban["reason"]?.string ?? "")")
             }
+        }
+
+        /// One CrowdSec component: its state, counters and last error (bouncer: `pending` = active decisions,
+        /// watcher: `pending` = bans waiting to be pushed).
+        static func crowdSecLine(_ health: ControlValue?) -> String {
+            guard let health, health.string == nil else { return health?.string ?? "?" }
+            func number(_ key: String) -> Int64 { health[key]?.int ?? 0 }
+            var line = "\(health["state"]?.string ?? "?")  pending \(number("pending"))  applied \(number("applied"))"
+                + "  removed \(number("removed"))  skipped \(number("skipped"))  rejected \(number("rejected"))"
+            if number("consecutive_failures") > 0 { line += "  failures \(number("consecutive_failures"))" }
+            if let error = health["last_error"]?.string { line += "  last error: \(error)" }
+            return line
         }
     }
 }
