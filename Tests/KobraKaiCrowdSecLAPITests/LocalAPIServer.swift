@@ -38,16 +38,18 @@ final class LocalAPIServer: Sendable {
 
     /// Starts the LAPI and waits (at most 20 s) until it accepts connections.
     func start() async throws {
-        let child = try BackgroundProcess(
-            ["\(binaries)/usr/bin/crowdsec", "-c", configPath, "-no-cs", "-no-capi"], logPath: "\(directory)/lapi.log")
+        let logPath = "\(directory)/lapi.log"
+        let child = try BackgroundProcess.spawn(
+            ["\(binaries)/usr/bin/crowdsec", "-c", configPath, "-no-cs", "-no-capi"], log: logPath)
+        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         process.set(child)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
-            guard child.isRunning else { throw LAPIFailure("crowdsec exited at start:\n\(child.log)") }
+            guard child.isRunning else { throw LAPIFailure("crowdsec exited at start:\n\(log)") }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw LAPIFailure("crowdsec did not listen on 127.0.0.1:\(port) within 20 s:\n\(child.log)")
+        throw LAPIFailure("crowdsec did not listen on 127.0.0.1:\(port) within 20 s:\n\(log)")
     }
 
     func stop() {

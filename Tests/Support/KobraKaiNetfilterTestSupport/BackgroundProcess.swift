@@ -1,38 +1,53 @@
 import Foundation
 import Glibc
 
-/// A program started with posix_spawn and left running (the daemon under test or benchmarked); its stderr
-/// goes to a file (stdout to the same path + `.out`). Spawn it from a namespace thread so it lives in that
-/// network namespace. Test and benchmark support only.
+/// A program started with posix_spawn and left running (the daemon under test or benchmarked, a CrowdSec
+/// LAPI). Spawn it from a namespace thread so it lives in that network namespace. Test and benchmark
+/// support only.
 public struct BackgroundProcess: Sendable {
     public let pid: pid_t
 
+    /// Standard error goes to `standardError`, standard output to the same path + `.out`.
     public static func spawn(_ arguments: [String], standardError: String, environment: [String: String]? = nil) throws -> BackgroundProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, standardError + ".out", O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-        return BackgroundProcess(pid: pid)
+        let append = O_WRONLY | O_CREAT | O_APPEND
+        return BackgroundProcess(pid: try PosixSpawn.start(
+            arguments, input: .file("/dev/null", flags: O_RDONLY), output: .file(standardError + ".out", flags: append),
+            error: .file(standardError, flags: append), environment: environment))
+    }
+
+    /// Standard output and standard error both go to `log`.
+    public static func spawn(_ arguments: [String], log: String) throws -> BackgroundProcess {
+        BackgroundProcess(pid: try PosixSpawn.start(
+            arguments, input: .file("/dev/null", flags: O_RDONLY), output: .file(log, flags: O_WRONLY | O_CREAT | O_APPEND),
+            error: .standardOutput, environment: nil))
     }
 
     public func signal(_ number: Int32) { kill(pid, number) }
+
+    /// True while the child has not exited (and has not been reaped).
+    public var isRunning: Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
 
     /// Blocks until the process ends (call from a dedicated thread); returns the exit status, or 128+signal.
     public func wait() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return PosixSpawn.exitStatus(status)
+    }
+
+    /// SIGTERM, then SIGKILL if it is still there after five seconds; reaps the child. Blocks: call it off
+    /// Swift's cooperative pool.
+    public func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<100 {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || reaped < 0 { return }
+            usleep(50_000)
+        }
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 }

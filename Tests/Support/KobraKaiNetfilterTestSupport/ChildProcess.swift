@@ -35,28 +35,13 @@ public struct ChildProcess: Sendable {
         let errorPath = directory.appendingPathComponent("stderr").path
         try (standardInput ?? "").write(toFile: inputPath, atomically: false, encoding: .utf8)
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-
-        let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environmentStrings.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, &envp)
-        guard spawned == 0 else {
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
-        }
+        let pid = try PosixSpawn.start(
+            arguments, input: .file(inputPath, flags: O_RDONLY),
+            output: .file(outputPath, flags: O_WRONLY | O_CREAT | O_TRUNC),
+            error: .file(errorPath, flags: O_WRONLY | O_CREAT | O_TRUNC), environment: environment)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let exitStatus = PosixSpawn.exitStatus(status)
         return Outcome(status: exitStatus,
                        standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
                        standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
