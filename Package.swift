@@ -125,7 +125,7 @@ let package = Package(
             name: "KobraKaiDaemonEndToEndTests",
             dependencies: [
                 "kobrakai", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
-                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport", "KobraKaiHTTPTestSupport",
             ]
         ),
 

@@ -184,7 +184,7 @@ public final class APIBanService: Service, Sendable {
             if existing.coversLonger(target, than: banTime) { continue }
             requests.append(BanRequest(target: target, timeout: banTime, comment: Self.comment))
         }
-        if invalid > 0 { logger.warning("APIBAN page had \(invalid) entr\(invalid == 1 ? "y" : "ies") that are not addresses: skipped") }
+        if invalid > 0 { logger.warning("APIBAN page: \(invalid) entr\(invalid == 1 ? "y is" : "ies are") not an address: skipped") }
         if protectedCount > 0 { logger.info("not banning \(protectedCount) allowlisted APIBAN address(es)") }
         let rejected = requests.isEmpty ? [] : try await firewall.ban(requests)
         let refused = Set(rejected.map(\.request.target))
