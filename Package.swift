@@ -171,6 +171,7 @@ let package = Package(
             dependencies: [
                 "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCrowdSec", "KobraKaiHTTPTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         // APIBAN and blocklist bans in the real kernel sets, in private network namespaces (root; BLOCKING_SUITES).

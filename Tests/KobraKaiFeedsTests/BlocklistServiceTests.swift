@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import KobraKaiAddress
 import KobraKaiCore
 import KobraKaiDaemon
@@ -18,6 +19,7 @@ struct BlocklistServiceTests {
         let firewall: InMemoryFirewall
         let logs = CapturedLogs()
         let handed = Mutex<[BanRecord]>([])
+        let metrics = TestMetrics()
 
         init() throws {
             directory = try TemporaryDirectory()
@@ -32,7 +34,7 @@ struct BlocklistServiceTests {
             configuration.banTime = BlocklistServiceTests.banTime
             let clock = self.clock
             return BlocklistService(configuration: configuration, firewall: firewall, isProtected: { protected.entry(overlapping: $0) != nil },
-                                    onBansApplied: { [self] records in handed.withLock { $0 += records } },
+                                    onBansApplied: { [self] records in handed.withLock { $0 += records } }, metricsFactory: metrics,
                                     logger: logs.logger("test.blocklist"), now: { clock.wall })
         }
 
@@ -61,6 +63,7 @@ struct BlocklistServiceTests {
         let health = try #require(service.health.first)
         #expect(health.feed.applied == 4 && health.feed.removed == 2 && health.feed.listed == 2 && health.feed.state == "ok")
         #expect(bed.handed.withLock { $0 }.count == 4, "unchanged entries are not reported again")
+        #expect(bed.metrics.counterTotal(label: MetricName.bans, dimensions: [("reason", "blocklist"), ("origin", "blocklist")]) == 4)
     }
 
     @Test("bad lines are reported with file:line and skipped; the good lines still apply")

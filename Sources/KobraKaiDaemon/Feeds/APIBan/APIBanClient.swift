@@ -41,6 +41,11 @@ public struct APIBanClient: Sendable {
             throw APIBanError(.unreachable, masked("APIBAN at \(shown) is unreachable: \(error)"))
         }
         let status = Int(response.status.code)
+        // APIBAN's rate-limit body (`{"ipaddress":"rate limit exceeded", ...}`) has come with other statuses
+        // than 429 too (its own client checks 400 and 403 bodies for it).
+        if status >= 400, status != 429, APIBanPage.isRateLimitNotice(bytes) {
+            throw APIBanError(.rateLimited(retryAfter: nil), masked("APIBAN at \(shown) rate-limited this key (HTTP \(status))"))
+        }
         switch status {
         case 200..<300:
             guard let page = APIBanPage.decode(bytes) else {

@@ -41,6 +41,14 @@ public enum APIBanPage: Hashable, Sendable {
         return .banned(entries: entries, nextID: id, nonTextEntries: nonText)
     }
 
+    /// True for APIBAN's rate-limit answer, `{"ipaddress":"rate limit exceeded","ID":"unauthorized"}`.
+    static func isRateLimitNotice(_ bytes: [UInt8]) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let text = object["ipaddress"] as? String
+        else { return false }
+        return text.lowercased().contains("rate limit")
+    }
+
     /// An ID goes into the URL path: refuse anything that would change the path (APIBAN's are digits).
     static func isUsableID(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= 64 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }

@@ -3,6 +3,7 @@ import KobraKaiCore
 import KobraKaiCrowdSec
 import KobraKaiFirewall
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -41,12 +42,13 @@ public final class APIBanService: Service, Sendable {
     ///   - budget: the request limit (APIBAN's documented one by default).
     ///   - backoff: waits after a failed poll (a 429 waits at least the budget's window).
     ///   - onBansApplied: told of each page's new bans (alerts, reports); must return at once.
+    ///   - metricsFactory: where `kobrakai_bans_total` is counted; `nil` for the process-wide `MetricsSystem`.
     public init(
         client: APIBanClient, firewall: any Firewall, store: StateStore, banTime: Duration, interval: Duration,
         isProtected: @escaping @Sendable (IPPrefix) async -> Bool,
         budget: RequestBudget = RequestBudget(limit: APIBanConfiguration.rateLimitRequests, window: APIBanConfiguration.rateLimitWindow),
         backoff: RetryBackoff = RetryBackoff(initial: .seconds(30), maximum: .seconds(1800)),
-        onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil,
+        onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil, metricsFactory: (any MetricsFactory)? = nil,
         logger: Logger = Logger(label: "kobrakai.apiban"),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() }
     ) {
@@ -58,7 +60,7 @@ public final class APIBanService: Service, Sendable {
         self.isProtected = isProtected
         self.initialBudget = budget
         self.initialBackoff = backoff
-        self.report = FeedBanReport(origin: Self.origin, onBansApplied: onBansApplied)
+        self.report = FeedBanReport(origin: Self.origin, onBansApplied: onBansApplied, metricsFactory: metricsFactory)
         self.logger = logger
         self.now = now
     }

@@ -2,6 +2,7 @@ import KobraKaiAddress
 import KobraKaiCore
 import KobraKaiFirewall
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -30,15 +31,20 @@ public final class BlocklistService: Service, Sendable {
     private let lastGood = Mutex<[String: (entries: [IPPrefix], fingerprint: Int)]>([:])
     private let refreshRequested = Mutex(false)
 
+    /// - Parameters:
+    ///   - isProtected: true for a target overlapping the allowlist or the host's own addresses: never banned.
+    ///   - onBansApplied: told of each reading's new bans (not refreshes); must return at once.
+    ///   - metricsFactory: where `kobrakai_bans_total` is counted; `nil` for the process-wide `MetricsSystem`.
     public init(
         configuration: BlocklistConfiguration, firewall: any Firewall, isProtected: @escaping @Sendable (IPPrefix) async -> Bool,
-        onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil, logger: Logger = Logger(label: "kobrakai.blocklist"),
+        onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil, metricsFactory: (any MetricsFactory)? = nil,
+        logger: Logger = Logger(label: "kobrakai.blocklist"),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() }
     ) {
         settings = Mutex(configuration)
         self.firewall = firewall
         self.isProtected = isProtected
-        report = FeedBanReport(origin: Self.origin, onBansApplied: onBansApplied)
+        report = FeedBanReport(origin: Self.origin, onBansApplied: onBansApplied, metricsFactory: metricsFactory)
         self.logger = logger
         self.now = now
         files = Mutex(configuration.files.map { BlocklistFileHealth(path: $0) })
