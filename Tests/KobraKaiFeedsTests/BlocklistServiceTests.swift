@@ -163,6 +163,18 @@ struct BlocklistServiceTests {
         #expect(service.health.first?.feed.skippedProtected == 3)
     }
 
+    @Test("an overlapping prefix the set refuses is counted at each reading and logged once; the rest applies")
+    func overlappingPrefix() async throws {
+        let bed = try Bed()
+        try bed.directory.write("10.0.0.0/8\n10.1.0.0/16\n203.0.113.5\n", to: "nets.txt")
+        let service = bed.service(files: ["nets.txt"])
+        try await service.synchronize()
+        try await service.synchronize()
+        #expect(Set(try await bed.bans().keys) == ["10.0.0.0/8", "203.0.113.5"])
+        #expect(service.health.first?.feed.rejected == 2)
+        #expect(bed.logs.all.filter { $0.contains("refused the blocklist ban of 10.1.0.0/16") }.count == 1)
+    }
+
     @Test("a flushed set is refilled after a ruleset repair; a reload takes new files and lifts a dropped file's bans")
     func repairAndReload() async throws {
         let bed = try Bed()

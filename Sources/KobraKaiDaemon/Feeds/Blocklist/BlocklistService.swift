@@ -30,6 +30,9 @@ public final class BlocklistService: Service, Sendable {
     /// The last good contents of each file and a fingerprint of its text (bad lines are logged once per change).
     private let lastGood = Mutex<[String: (entries: [IPPrefix], fingerprint: Int)]>([:])
     private let refreshRequested = Mutex(false)
+    /// Targets the firewall refused at the last reading: a refusal (an overlapping prefix) repeats at every
+    /// reading, so only new ones are logged.
+    private let lastRefused = Mutex<Set<IPPrefix>>([])
 
     /// - Parameters:
     ///   - isProtected: true for a target overlapping the allowlist or the host's own addresses: never banned.
@@ -151,7 +154,11 @@ public final class BlocklistService: Service, Sendable {
         if !stale.isEmpty { try await firewall.unban(stale.map(\.target)) }
 
         let refused = Dictionary(rejected.map { ($0.request.target, $0.error) }, uniquingKeysWith: { first, _ in first })
-        for (target, error) in refused.prefix(5) {
+        let newlyRefused = lastRefused.withLock { previous in
+            defer { previous = Set(refused.keys) }
+            return refused.filter { !previous.contains($0.key) }
+        }
+        for (target, error) in newlyRefused.sorted(by: { $0.key < $1.key }).prefix(5) {
             logger.warning("the firewall refused the blocklist ban of \(target): \(error)")
         }
         let created = now()
