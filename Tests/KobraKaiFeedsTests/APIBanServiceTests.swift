@@ -70,9 +70,12 @@ struct APIBanServiceTests {
         // The next polls ask from the last ID: "no new bans" (400, ID none) keeps it; a new page is applied.
         #expect(await eventually { fake.paths.count >= 5 })
         #expect(fake.paths[3...].allSatisfy { $0 == "/api/KEY/banned/1700000103" })
-        fake.publish(id: "1700000104", addresses: ["192.0.2.200"])
+        fake.publish(id: "1700000104", addresses: ["192.0.2.200", "203.0.113.5"])
         #expect(await eventually { (try? await firewall.lookup(IPAddress("192.0.2.200")!)) != nil })
         #expect(await eventually { (try? await store.feedState(APIBanService.stateKey)) == "1700000104" })
+        #expect(service.health.applied == 504 && service.health.refreshed == 1, "203.0.113.5 listed again: renewed, not new")
+        #expect(handed.withLock { $0 }.last?.target == IPPrefix("192.0.2.200")!)
+        #expect(handed.withLock { $0 }.count == 504)
     }
 
     @Test("the ID survives a restart; a set without APIBAN's bans (reboot) starts again from the first page")

@@ -195,13 +195,17 @@ public final class APIBanService: Service, Sendable {
         }
         let created = now()
         let accepted = requests.filter { !refused.contains($0.target) }
-        for request in accepted { existing.record(request) }
-        let records = accepted.map {
+        // An address APIBAN lists again (seen again by its honeypots) gets its timeout renewed; only the
+        // others are new bans for metrics and `onBansApplied` (alerts must not repeat at every sighting).
+        let renewed = accepted.filter { existing[$0.target]?.comment == Self.comment }.count
+        let records = accepted.filter { existing[$0.target]?.comment != Self.comment }.map {
             BanRecord(target: $0.target, expiresAt: created + banTime, reason: Self.comment, origin: Self.origin, createdAt: created)
         }
+        for request in accepted { existing.record(request) }
         state.withLock {
             $0.listed += entries.count + nonTextEntries
             $0.applied += records.count
+            $0.refreshed += renewed
             $0.invalid += invalid
             $0.skippedProtected += protectedCount
             $0.rejected += rejected.count
