@@ -157,6 +157,28 @@ struct APIBanServiceTests {
         #expect(operatorBan.comment == "operator" && operatorBan.timeout == .seconds(30 * 86_400))
     }
 
+    @Test("a reload that allowlists an imported address lifts its APIBAN ban, and only APIBAN's")
+    func reloadLiftsAllowlisted() async throws {
+        let fake = try FakeAPIBan()
+        fake.publish(id: "850", addresses: ["198.51.100.70", "198.51.100.71"])
+        let directory = try TemporaryDirectory()
+        let firewall = InMemoryFirewall()
+        _ = try await firewall.ban([BanRequest(target: IPPrefix("198.51.100.72")!, timeout: .seconds(3600), comment: "operator")])
+        let allowlist = Mutex(ProtectedAddresses([]))
+        let service = APIBanService(
+            client: APIBanClient(baseURL: fake.url, key: FakeAPIBan.key), firewall: firewall,
+            store: try StateStore(directory: directory.path), banTime: Self.banTime, interval: .seconds(60),
+            isProtected: { target in allowlist.withLock { $0.entry(overlapping: target) != nil } },
+            budget: RequestBudget(limit: 100, window: .seconds(1)), logger: CapturedLogs().logger("test.apiban"))
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        #expect(await eventually { service.health.lastSuccess != nil })
+        #expect(try await service.liftAllowlistedBans() == 0)
+        allowlist.withLock { $0 = ProtectedAddresses([IPPrefix("198.51.100.64/26")!]) }
+        #expect(try await service.liftAllowlistedBans() == 2)
+        #expect(try await firewall.list().map(\.target.description) == ["198.51.100.72"])
+    }
+
     @Test("a 429 waits at least its Retry-After before the next request, then the import goes on")
     func rateLimitBackoff() async throws {
         let fake = try FakeAPIBan()

@@ -34,6 +34,9 @@ struct DaemonReloader: Sendable {
         if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
         if settings.configuration.crowdsec != crowdsec { summary += "; crowdsec changed: restart to apply" }
         if settings.configuration.apiban != apiban { summary += "; apiban changed: restart to apply" }
+        if let apiban = feeds.apiban, let count = try? await apiban.liftAllowlistedBans(), count > 0 {
+            summary += ", lifted \(count) allowlisted APIBAN ban(s)"
+        }
         if let blocklists = feeds.blocklists {
             blocklists.reload(settings.configuration.blocklists)
             summary += ", blocklists re-read"

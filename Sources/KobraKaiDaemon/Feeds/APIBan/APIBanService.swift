@@ -76,6 +76,20 @@ public final class APIBanService: Service, Sendable {
         restartRequested.withLock { $0 = true }
     }
 
+    /// Lifts APIBAN's bans of addresses the allowlist now covers (after `kobrakai reload` widened it): they
+    /// would otherwise stay banned for up to `banTime`.
+    /// - Returns: how many bans were lifted.
+    public func liftAllowlistedBans() async throws(FirewallError) -> Int {
+        var lifted: [IPPrefix] = []
+        for entry in try await firewall.list() where entry.comment == Self.comment {
+            if await isProtected(entry.target) { lifted.append(entry.target) }
+        }
+        guard !lifted.isEmpty else { return 0 }
+        try await firewall.unban(lifted)
+        logger.notice("lifted APIBAN bans now covered by the allowlist", metadata: ["count": "\(lifted.count)"])
+        return lifted.count
+    }
+
     private func takeRestartRequest() -> Bool {
         restartRequested.withLock { requested in
             defer { requested = false }
