@@ -173,6 +173,11 @@ struct BlocklistServiceTests {
         #expect(Set(try await bed.bans().keys) == ["10.0.0.0/8", "203.0.113.5"])
         #expect(service.health.first?.feed.rejected == 2)
         #expect(bed.logs.all.filter { $0.contains("refused the blocklist ban of 10.1.0.0/16") }.count == 1)
+
+        // The wide prefix replaced by the narrow one: applied in the same reading, not refused.
+        try bed.directory.write("10.1.0.0/16\n203.0.113.5\n", to: "nets.txt")
+        try await service.synchronize()
+        #expect(Set(try await bed.bans().keys) == ["10.1.0.0/16", "203.0.113.5"])
     }
 
     @Test("a flushed set is refilled after a ruleset repair; a reload takes new files and lifts a dropped file's bans")

@@ -150,8 +150,10 @@ public final class BlocklistService: Service, Sendable {
             return desired[entry.target] == nil && !untouchable.contains(comment)
         }
 
-        let rejected = requests.isEmpty ? [] : try await firewall.ban(requests)
+        // Lifts first: a prefix replaced by a narrower one in the same file must be gone before the new one,
+        // or the interval set refuses the overlap.
         if !stale.isEmpty { try await firewall.unban(stale.map(\.target)) }
+        let rejected = requests.isEmpty ? [] : try await firewall.ban(requests)
 
         let refused = Dictionary(rejected.map { ($0.request.target, $0.error) }, uniquingKeysWith: { first, _ in first })
         let newlyRefused = lastRefused.withLock { previous in
