@@ -102,6 +102,29 @@ struct FeedsKernelTests {
         #expect(try await !kernel.listSet("ban_net_v6").contains("2001:db8:bad"))
         #expect(try await kernel.listSet("ban_v4").contains("203.0.113.33"))
     }
+
+    @Test("a 10,000-host, 500-prefix blocklist goes into the kernel in full; a second reading changes nothing")
+    func largeBlocklist() async throws {
+        let kernel = try await Kernel()
+        let directory = NSTemporaryDirectory() + "kobrakai-feeds-kernel-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/large.txt"
+        let hosts = (0..<10_000).map { "100.\(64 + $0 / 62_500).\($0 / 250 % 250).\($0 % 250 + 1)" }
+        let prefixes = (0..<500).map { "198.\(18 + $0 / 250).\($0 % 250).0/24" }
+        try (["# generated"] + hosts + prefixes).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        var configuration = BlocklistConfiguration()
+        configuration.files = [file]
+        let service = BlocklistService(configuration: configuration, firewall: kernel.firewall, isProtected: { _ in false },
+                                       logger: Logger(label: "test.blocklist.kernel"))
+        try await service.synchronize()
+        let bans = try await kernel.firewall.list()
+        #expect(bans.count == 10_500)
+        #expect(bans.allSatisfy { $0.comment == "blocklist:large.txt" && $0.timeout == configuration.banTime })
+        try await service.synchronize()
+        let health = try #require(service.health.first)
+        #expect(health.feed.applied == 10_500 && health.feed.refreshed == 0 && health.feed.rejected == 0 && health.badLines == 0)
+    }
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes.
