@@ -97,6 +97,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // Feeds (APIBAN) use the same HTTP client as the CrowdSec services.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Benchmark: follower throughput next to `tail` (swift run -c release kobrakai-follow-bench).
@@ -123,7 +125,7 @@ let package = Package(
             name: "KobraKaiDaemonEndToEndTests",
             dependencies: [
                 "kobrakai", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
-                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport", "KobraKaiHTTPTestSupport",
             ]
         ),
 
@@ -157,6 +159,27 @@ let package = Package(
             dependencies: [
                 "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
                 "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Feeds: APIBAN and blocklists (services in Sources/KobraKaiDaemon/Feeds), and a generic loopback
+        // HTTP/1.1 server that answers as the test scripts it (client tests of any HTTP peer).
+        .target(name: "KobraKaiHTTPTestSupport", path: "Tests/Support/KobraKaiHTTPTestSupport"),
+        .testTarget(
+            name: "KobraKaiFeedsTests",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCrowdSec", "KobraKaiHTTPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        // APIBAN and blocklist bans in the real kernel sets, in private network namespaces (root; BLOCKING_SUITES).
+        .testTarget(
+            name: "KobraKaiFeedsKernelTests",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiHTTPTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCore", "KobraKaiCrowdSec",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

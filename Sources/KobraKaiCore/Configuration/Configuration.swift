@@ -11,6 +11,10 @@ public struct Configuration: Hashable, Sendable {
     public var patterns: [CustomPattern] = []
     public var firewall = FirewallConfiguration()
     public var crowdsec = CrowdSecConfiguration()
+    /// APIBAN import (off by default).
+    public var apiban = APIBanConfiguration()
+    /// Blocklist files (none by default).
+    public var blocklists = BlocklistConfiguration()
     /// Where the daemon keeps its ban history and log positions.
     public var stateDirectory = "/var/lib/kobrakai"
     /// The Unix socket `kkset`/`kobrakai status` talk to.

@@ -57,7 +57,10 @@ public struct Daemon: Sendable {
             bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine), watcher: watcher)
         // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
         // a full pull brings them back (the store's own bans are restored by the repair itself).
-        if let bouncer = crowdsec.bouncer { await engine.setOnRulesetRepaired { bouncer.resync() } }
+        if let bouncer = crowdsec.bouncer { await engine.addRulesetRepairedHandler { bouncer.resync() } }
+        // APIBAN and the blocklists ban straight into the firewall too: after a repair they import again.
+        let feeds = try FeedServices.make(configuration, firewall: firewall, store: store, engine: engine)
+        if !feeds.services.isEmpty { await engine.addRulesetRepairedHandler { feeds.rulesetRepaired() } }
         let restored = try await restore(engine)
 
         let patterns = CustomPatternsBox(configuration.customRuleMatcher)
@@ -72,12 +75,13 @@ public struct Daemon: Sendable {
         if let ami { sourceServices.append(ami) }
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
-                                      logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec)
+                                      logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec,
+                                      feeds: feeds, apiban: configuration.apiban)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
             extraStatus: {
                 ["sources": .array(health.snapshot.map(Self.json)), "ami": ami?.health.controlValue ?? .string("disabled"),
-                 "crowdsec": crowdsec.controlValue]
+                 "crowdsec": crowdsec.controlValue].merging(feeds.controlValues) { first, _ in first }
             },
             reload: { try await reloader.reload() })
         let readyStatus = "following \(configuration.logSources.count) log(s), \(restored) ban(s) restored"
@@ -93,6 +97,7 @@ public struct Daemon: Sendable {
         services += sourceServices
         // After the engine's restore: the bouncer's startup pull then lands in a ruleset that exists.
         services += crowdsec.services
+        services += feeds.services
         services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
         // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications

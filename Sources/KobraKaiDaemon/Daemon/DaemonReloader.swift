@@ -14,6 +14,10 @@ struct DaemonReloader: Sendable {
     /// The CrowdSec section the bouncer and watcher were started with: their credentials and LAPI are
     /// fixed at start (the allowlist they check is the engine's, so that part does follow a reload).
     let crowdsec: CrowdSecConfiguration
+    /// The blocklists take a changed section at once (and re-read their files); APIBAN's key and URL are
+    /// fixed at start.
+    let feeds: FeedServices
+    let apiban: APIBanConfiguration
 
     func reload() async throws -> String {
         let settings = try DaemonSettings.load(path: configurationPath)
@@ -29,6 +33,16 @@ struct DaemonReloader: Sendable {
         if !lifted.isEmpty { summary += ", lifted \(lifted.count) allowlisted ban(s)" }
         if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
         if settings.configuration.crowdsec != crowdsec { summary += "; crowdsec changed: restart to apply" }
+        if settings.configuration.apiban != apiban { summary += "; apiban changed: restart to apply" }
+        if let apiban = feeds.apiban, let count = try? await apiban.liftAllowlistedBans(), count > 0 {
+            summary += ", lifted \(count) allowlisted APIBAN ban(s)"
+        }
+        if let blocklists = feeds.blocklists {
+            blocklists.reload(settings.configuration.blocklists)
+            summary += ", blocklists re-read"
+        } else if !settings.configuration.blocklists.files.isEmpty {
+            summary += "; blocklists added: restart to apply"
+        }
         if let ami, let amiSettings {
             ami.reload(amiSettings)
         } else if (ami != nil) != settings.configuration.ami.enabled {

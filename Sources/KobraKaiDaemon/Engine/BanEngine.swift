@@ -43,8 +43,9 @@ public actor BanEngine: Service {
     /// The last bans applied, for `status`.
     public internal(set) var recentBans = BoundedRing<BanRecord>(capacity: 10)
     let onBansApplied: (@Sendable ([BanRecord]) -> Void)?
-    /// Called after a re-created ruleset got the store's bans back (bans kept elsewhere, CrowdSec's, need a resync).
-    var onRulesetRepaired: (@Sendable () -> Void)?
+    /// Called, in order, after a re-created ruleset got the store's bans back (bans kept elsewhere need a
+    /// resync: CrowdSec's, APIBAN's, the blocklists').
+    var rulesetRepairedHandlers: [@Sendable () -> Void] = []
 
     /// - Parameters:
     ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
@@ -76,8 +77,8 @@ public actor BanEngine: Service {
         (writes, writeContinuation) = AsyncStream<StateChanges>.makeStream()
     }
 
-    /// Sets what runs after each ruleset repair (set once at assembly: the bouncer exists after the engine).
-    public func setOnRulesetRepaired(_ handler: @escaping @Sendable () -> Void) { onRulesetRepaired = handler }
+    /// Adds something to run after each ruleset repair (at assembly: the bouncer and the feeds exist after the engine).
+    public func addRulesetRepairedHandler(_ handler: @escaping @Sendable () -> Void) { rulesetRepairedHandlers.append(handler) }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
     public func updateAllowlist(_ allowlist: ProtectedAddresses) { self.allowlist = allowlist }

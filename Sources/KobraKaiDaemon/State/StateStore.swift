@@ -20,7 +20,7 @@ public final class StateStore: Sendable {
     public static let fileName = "kobrakai.sqlite"
 
     public let databasePath: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed, mode 0700) `directory` and the database in it, and migrates it.
     /// - Throws: `SystemCallError` when the directory cannot be created, GRDB's `DatabaseError` when the
