@@ -14,6 +14,10 @@ struct DaemonReloader: Sendable {
     /// The CrowdSec section the bouncer and watcher were started with: their credentials and LAPI are
     /// fixed at start (the allowlist they check is the engine's, so that part does follow a reload).
     let crowdsec: CrowdSecConfiguration
+    /// The metrics and alerts sections the daemon started with: the endpoint and the alert senders are
+    /// fixed at start (a change is reported).
+    var metrics: MetricsConfiguration? = nil
+    var alerts: AlertsConfiguration? = nil
 
     func reload() async throws -> String {
         let settings = try DaemonSettings.load(path: configurationPath)
@@ -29,6 +33,8 @@ struct DaemonReloader: Sendable {
         if !lifted.isEmpty { summary += ", lifted \(lifted.count) allowlisted ban(s)" }
         if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
         if settings.configuration.crowdsec != crowdsec { summary += "; crowdsec changed: restart to apply" }
+        if let metrics, settings.configuration.metrics != metrics { summary += "; metrics changed: restart to apply" }
+        if let alerts, settings.configuration.alerts != alerts { summary += "; alerts changed: restart to apply" }
         if let ami, let amiSettings {
             ami.reload(amiSettings)
         } else if (ami != nil) != settings.configuration.ami.enabled {
