@@ -45,7 +45,8 @@ public final class EmailAlertService: Service, Sendable {
         logger: Logger = Logger(label: "kobrakai.alerts.email")
     ) {
         self.configuration = configuration
-        self.host = host
+        // Used in the subject and the body: one line, whatever gethostname returned.
+        self.host = MailMessage.headerSafe(host)
         self.sourceHealth = sourceHealth
         let path = configuration.sendmailPath
         self.mailer = mailer ?? { message in

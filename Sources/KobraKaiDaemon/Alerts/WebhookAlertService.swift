@@ -60,8 +60,8 @@ public final class WebhookAlertService: Service, Sendable {
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             // Let the rest of a burst arrive: one POST for a flood, not one per flush.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.batchWindow) }
-            await drain(retrying: !Task.isShuttingDownGracefully)
-            if Task.isShuttingDownGracefully { break }
+            await drain(retrying: !Self.stopping)
+            if Self.stopping { break }
         }
         // Shutdown: one try for what is left, no retries (systemd's stop timeout is short).
         await drain(retrying: false)
@@ -73,7 +73,7 @@ public final class WebhookAlertService: Service, Sendable {
             reportDrops()
             let batch = queue.dequeue(upTo: configuration.maxBatch)
             guard !batch.isEmpty else { return }
-            await deliver(batch, retrying: retrying && !Task.isShuttingDownGracefully)
+            await deliver(batch, retrying: retrying && !Self.stopping)
         }
     }
 
@@ -100,7 +100,7 @@ public final class WebhookAlertService: Service, Sendable {
                 logger.error("webhook refused \(batch.count) ban alert(s): \(reason); not retried (fix the receiver or alerts.webhook)")
                 return
             case .failed(let reason):
-                guard retrying, attempt < attempts, !Task.isShuttingDownGracefully else {
+                guard retrying, attempt < attempts, !Self.stopping else {
                     failed.increment(by: batch.count)
                     logger.error("webhook delivery of \(batch.count) ban alert(s) failed after \(attempt) attempt(s): \(reason); dropped")
                     return
@@ -111,6 +111,9 @@ public final class WebhookAlertService: Service, Sendable {
             }
         }
     }
+
+    /// Graceful shutdown (the daemon stopping) or cancellation: no more retries, no more waiting.
+    private static var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
 
     private enum Outcome {
         case delivered

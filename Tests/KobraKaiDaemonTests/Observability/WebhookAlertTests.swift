@@ -39,7 +39,7 @@ struct WebhookAlertTests {
         #expect(request.headers["authorization"] == "Bearer s3cret")
         #expect(request.headers["content-type"] == "application/json")
         let body = String(decoding: request.body, as: UTF8.self)
-        #expect(body.hasPrefix("[{\"target\":\"198.51.0.0/32\",\"address\":\"198.51.0.0\",\"reason\":\"pjsip.request.no-endpoint: 5 events in 60s\""))
+        #expect(body.hasPrefix("[{\"target\":\"198.51.0.0\",\"address\":\"198.51.0.0\",\"reason\":\"pjsip.request.no-endpoint: 5 events in 60s\""))
         #expect(body.contains("\"origin\":\"log\",\"banned_at\":\"2027-01-15T08:00:00Z\",\"expires_at\":\"2027-01-15T09:00:00Z\",\"duration_seconds\":3600,\"host\":\"pbx1\"}"))
         #expect(body.components(separatedBy: "\"target\"").count - 1 == 50)
         let text = String(decoding: prometheus.exposition(), as: UTF8.self)

@@ -31,14 +31,15 @@ public final class AlertWebhookReceiver: Sendable {
     /// - Parameters:
     ///   - script: answers for the first requests, in order; `otherwise` for the rest.
     public init(script: [Answer] = [], otherwise: Answer = .status(200)) throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        guard listener >= 0, bound == 0, listen(listener, 64) == 0 else { throw ReceiverError(errno: errno) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard descriptor >= 0, bound == 0, listen(descriptor, 64) == 0 else { throw ReceiverError(errno: errno) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        listener = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
         state.withLock {
             $0.script = script
@@ -47,7 +48,7 @@ public final class AlertWebhookReceiver: Sendable {
         let listener = self.listener
         DispatchQueue(label: "test.webhook-receiver").async { [self] in
             while true {
-                let connection = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+                let connection = accept(listener, nil, nil)
                 if connection < 0 {
                     if errno == EINTR { continue }
                     return  // closed by stop()
