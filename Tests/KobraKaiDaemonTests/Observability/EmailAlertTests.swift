@@ -3,6 +3,7 @@ import KobraKaiAddress
 import KobraKaiCore
 @testable import KobraKaiDaemon
 import Synchronization
+import KobraKaiDaemonTestSupport
 import Testing
 
 @Suite("E-mail alerts through a fake sendmail executable")

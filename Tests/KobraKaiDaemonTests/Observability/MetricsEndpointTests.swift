@@ -2,6 +2,7 @@ import KobraKaiAddress
 import KobraKaiCore
 @testable import KobraKaiDaemon
 import KobraKaiFirewall
+import KobraKaiDaemonTestSupport
 import Testing
 
 @Suite("Metrics endpoint: real engine, real socket")
