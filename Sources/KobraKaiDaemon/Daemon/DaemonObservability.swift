@@ -45,7 +45,7 @@ struct DaemonObservability {
 
     /// Turns the AMI client's health changes into its metrics (nil with metrics off).
     var amiHealthObserver: (@Sendable (AMIClientHealth) -> Void)? {
-        guard let prometheus else { return nil }
+        guard let prometheus, configuration.ami.enabled else { return nil }
         let observer = AMIMetricsObserver(metrics: prometheus.metrics)
         return { observer.observe($0) }
     }
