@@ -45,7 +45,7 @@ final class AlertQueue<Element: Sendable>: Sendable {
     /// Takes up to `limit` of the oldest entries.
     func dequeue(upTo limit: Int) -> [Element] {
         state.withLock { state in
-            let end = min(state.items.count, state.head + limit)
+            let end = state.head + min(max(0, limit), state.items.count - state.head)
             let taken = Array(state.items[state.head..<end])
             state.head = end
             Self.compact(&state)

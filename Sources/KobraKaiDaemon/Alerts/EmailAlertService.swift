@@ -14,7 +14,8 @@ import Synchronization
 /// `enqueue` (called by the engine) only adds to an in-memory digest bounded in size; mail goes out from
 /// `run()`, which calls `tick(now:)` every `checkInterval`. Tests drive `tick` with their own clock.
 public final class EmailAlertService: Service, Sendable {
-    public typealias Mailer = @Sendable (_ message: [UInt8]) async throws -> Void
+    /// Delivers one rendered message within `timeout`.
+    public typealias Mailer = @Sendable (_ message: [UInt8], _ timeout: Duration) async throws -> Void
     public typealias SourceHealth = @Sendable () async -> [AlertSourceStatus]
 
     private struct State {
@@ -49,9 +50,9 @@ public final class EmailAlertService: Service, Sendable {
         self.host = MailMessage.headerSafe(host)
         self.sourceHealth = sourceHealth
         let path = configuration.sendmailPath
-        self.mailer = mailer ?? { message in
+        self.mailer = mailer ?? { message, timeout in
             try await BlockingExecutor.run("sendmail") { () throws(SendmailProcess.Failure) in
-                try SendmailProcess.send(message, sendmailPath: path)
+                try SendmailProcess.send(message, sendmailPath: path, timeout: timeout)
             }
         }
         self.now = now
@@ -72,8 +73,9 @@ public final class EmailAlertService: Service, Sendable {
             await tick(now: now())
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.checkInterval) }
         }
-        // Bans of the last period are not lost at a restart: mail them now (the rate limit aside).
-        await sendDigest(now: now(), force: true)
+        // Bans of the last period are not lost at a restart: mail them now (the rate limit aside), with a
+        // deadline that fits systemd's stop timeout.
+        await sendDigest(now: now(), force: true, timeout: .seconds(5))
     }
 
     /// One check: sends the digest and the failure warning when they are due.
@@ -82,7 +84,7 @@ public final class EmailAlertService: Service, Sendable {
         await warnAboutFailingSources(now: now)
     }
 
-    private func sendDigest(now: Timestamp, force: Bool) async {
+    private func sendDigest(now: Timestamp, force: Bool, timeout: Duration = .seconds(60)) async {
         let due: (BanDigest, Timestamp)? = state.withLock { state in
             guard !state.digest.isEmpty else { return nil }
             if !force, let last = state.lastDigestAt, now.since(last) < configuration.digestInterval { return nil }
@@ -95,7 +97,7 @@ public final class EmailAlertService: Service, Sendable {
         }
         guard let (digest, since) = due else { return }
         let text = digest.message(host: host, since: since, until: now)
-        await mail(subject: text.subject, body: text.body, now: now, what: "digest of \(digest.count) ban(s)")
+        await mail(subject: text.subject, body: text.body, now: now, what: "digest of \(digest.count) ban(s)", timeout: timeout)
     }
 
     private func warnAboutFailingSources(now: Timestamp) async {
@@ -116,14 +118,14 @@ public final class EmailAlertService: Service, Sendable {
         body += "kobrakai status shows the current state. This warning repeats at most every "
             + "\(DurationText.format(configuration.failureWarningInterval)) while the problem lasts.\n"
         let subject = "source(s) failing on \(host): " + failing.map(\.name).joined(separator: ", ")
-        await mail(subject: subject, body: body, now: now, what: "failure warning")
+        await mail(subject: subject, body: body, now: now, what: "failure warning", timeout: .seconds(60))
     }
 
-    private func mail(subject: String, body: String, now: Timestamp, what: String) async {
+    private func mail(subject: String, body: String, now: Timestamp, what: String, timeout: Duration) async {
         let prefix = configuration.subjectPrefix ?? "[kobrakai \(host)]"
         let message = MailMessage(from: configuration.from, to: configuration.to, subject: "\(prefix) \(subject)", date: now, body: body)
         do {
-            try await mailer(message.rendered())
+            try await mailer(message.rendered(), timeout)
             sent.increment()
             logger.info("mailed \(what)", metadata: ["to": "\(configuration.to.joined(separator: ","))"])
         } catch {

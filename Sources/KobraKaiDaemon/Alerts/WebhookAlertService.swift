@@ -60,20 +60,33 @@ public final class WebhookAlertService: Service, Sendable {
         for await _ in queue.wakeUps.cancelOnGracefulShutdown() {
             // Let the rest of a burst arrive: one POST for a flood, not one per flush.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.configuration.batchWindow) }
-            await drain(retrying: !Self.stopping)
+            if Self.stopping { break }
+            await drain()
             if Self.stopping { break }
         }
-        // Shutdown: one try for what is left, no retries (systemd's stop timeout is short).
-        await drain(retrying: false)
+        // Shutdown: one short try per batch for what is left, no retries, stopping at the first failure
+        // (systemd's stop timeout is 15 s and the e-mail digest needs its share of it).
+        await drain(finalTimeout: Self.lastTryTimeout(configuration.timeout))
         queue.close()
     }
 
-    private func drain(retrying: Bool) async {
+    private static func lastTryTimeout(_ configured: Duration) -> Duration { min(configured, .seconds(3)) }
+
+    /// Sends every queued batch in order. With `finalTimeout` (shutdown) each batch gets one try and the
+    /// first failure drops the rest; otherwise failures are retried, and a stop leaves the rest to the
+    /// final drain.
+    private func drain(finalTimeout: Duration? = nil) async {
         while true {
             reportDrops()
+            if finalTimeout == nil && Self.stopping { return }
             let batch = queue.dequeue(upTo: configuration.maxBatch)
             guard !batch.isEmpty else { return }
-            await deliver(batch, retrying: retrying && !Self.stopping)
+            let delivered = await deliver(batch, lastTryTimeout: finalTimeout)
+            if !delivered && finalTimeout != nil {
+                let left = queue.dequeue(upTo: .max).count
+                if left > 0 { logger.error("webhook unreachable at shutdown: \(left) more ban alert(s) not sent") }
+                return
+            }
         }
     }
 
@@ -84,30 +97,49 @@ public final class WebhookAlertService: Service, Sendable {
         logger.warning("webhook queue full (\(queue.capacity) bans): dropped the \(count) oldest ban alert(s); the receiver is slower than the bans or down")
     }
 
-    private func deliver(_ batch: [BanRecord], retrying: Bool) async {
+    /// Posts one batch, retrying with backoff unless `lastTryTimeout` is given (then: one try with it).
+    /// A POST in flight when the daemon starts stopping is cut short, and the batch gets one last short try.
+    /// Returns whether the receiver took it.
+    private func deliver(_ batch: [BanRecord], lastTryTimeout: Duration?) async -> Bool {
         let payload = WebhookPayload.encode(batch, host: host)
         var backoff = ReconnectBackoff(initial: retryInitial, maximum: retryMaximum, jitter: .equal)
         var random = SystemRandomNumberGenerator()
-        for attempt in 1...(retrying ? attempts : 1) {
-            let outcome = await post(payload)
+        var lastTry = lastTryTimeout != nil
+        var timeout = lastTryTimeout ?? configuration.timeout
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome: Outcome
+            if lastTry {
+                outcome = await post(payload, timeout: timeout)
+            } else {
+                let deadline = timeout
+                outcome = await cancelWhenGracefulShutdown { await self.post(payload, timeout: deadline) }
+            }
             switch outcome {
             case .delivered:
                 sent.increment(by: batch.count)
                 if attempt > 1 { logger.notice("webhook delivered after \(attempt) attempts", metadata: ["bans": "\(batch.count)"]) }
-                return
+                return true
             case .rejected(let reason):
                 failed.increment(by: batch.count)
                 logger.error("webhook refused \(batch.count) ban alert(s): \(reason); not retried (fix the receiver or alerts.webhook)")
-                return
+                return false
             case .failed(let reason):
-                guard retrying, attempt < attempts, !Self.stopping else {
+                if lastTry || attempt >= attempts {
                     failed.increment(by: batch.count)
                     logger.error("webhook delivery of \(batch.count) ban alert(s) failed after \(attempt) attempt(s): \(reason); dropped")
-                    return
+                    return false
                 }
-                let delay = backoff.nextDelay(using: &random)
-                logger.warning("webhook delivery failed: \(reason); retrying in \(DurationText.format(delay))", metadata: ["bans": "\(batch.count)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                if !Self.stopping {
+                    let delay = backoff.nextDelay(using: &random)
+                    logger.warning("webhook delivery failed: \(reason); retrying in \(DurationText.format(delay))", metadata: ["bans": "\(batch.count)"])
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                }
+                if Self.stopping {
+                    lastTry = true
+                    timeout = Self.lastTryTimeout(configuration.timeout)
+                }
             }
         }
     }
@@ -123,7 +155,7 @@ public final class WebhookAlertService: Service, Sendable {
         case failed(String)
     }
 
-    private func post(_ payload: [UInt8]) async -> Outcome {
+    private func post(_ payload: [UInt8], timeout: Duration) async -> Outcome {
         var request = HTTPClientRequest(url: configuration.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -131,7 +163,7 @@ public final class WebhookAlertService: Service, Sendable {
         for header in configuration.headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: payload))
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(configuration.timeout)))
+            let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
             // Read (a bounded part of) the answer so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
             switch response.status.code {

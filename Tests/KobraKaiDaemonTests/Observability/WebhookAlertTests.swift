@@ -4,6 +4,7 @@ import KobraKaiCore
 import KobraKaiDaemon
 import KobraKaiDaemonTestSupport
 import KobraKaiFirewall
+import ServiceLifecycleTestKit
 import Testing
 
 @Suite("Webhook alerts against a real HTTP receiver on loopback")
@@ -104,5 +105,29 @@ struct WebhookAlertTests {
         for service in running.reversed() { await service.stop() }
         let text = String(decoding: prometheus.exposition(), as: UTF8.self)
         #expect(sample(text, #"kobrakai_alerts_dropped_total{channel="webhook"}"#) == Double(205 - inFlight - 20))
+    }
+
+    @Test("graceful shutdown with a hanging receiver returns promptly: one short last try, the rest dropped and logged")
+    func shutdownIsBounded() async throws {
+        let receiver = try AlertWebhookReceiver(otherwise: .hang)
+        var configuration = Self.configuration(receiver)
+        configuration.timeout = .seconds(60)
+        configuration.batchWindow = .seconds(60)
+        configuration.maxBatch = 2
+        let service = WebhookAlertService(configuration: configuration, host: "pbx1")
+        var elapsed = Duration.zero
+        try await testGracefulShutdown { trigger in
+            let running = Task { try await service.run() }
+            service.enqueue((0..<10).map { Self.ban($0) })
+            try await Task.sleep(for: .milliseconds(100))
+            let start = ContinuousClock.now
+            trigger.triggerGracefulShutdown()
+            try await running.value
+            elapsed = ContinuousClock.now - start
+        }
+        #expect(elapsed < .seconds(10), "shutdown took \(elapsed)")
+        #expect(receiver.requests.count == 1)
+        #expect(service.pending == 0)
+        receiver.stop()
     }
 }
