@@ -137,4 +137,23 @@ struct EmailAlertTests {
         let text = String(decoding: prometheus.exposition(), as: UTF8.self)
         #expect(sample(text, #"kobrakai_alert_failures_total{channel="email"}"#) == 1)
     }
+
+    @Test("the daemon's probes report a log that could not be followed as failing, and a following one as healthy")
+    func daemonSourceProbes() async throws {
+        let directory = try TemporaryDirectory()
+        let good = LogSourceConfiguration(path: directory.file("full"), format: .asterisk)
+        let missing = LogSourceConfiguration(path: directory.file("no-such-dir/full"), format: .asterisk)
+        let board = SourceHealthBoard(sources: [good, missing])
+        board.update(good.path) { $0.state = "following" }
+        board.update(missing.path) { $0.state = "failed: directory missing" }
+        var configuration = try Configuration.load(from: "{}")
+        configuration.alerts.email = EmailAlertConfiguration(to: ["ops@example.com"])
+        let observability = DaemonObservability(configuration: configuration, logger: .init(label: "test"))
+        observability.watchSources(logs: board, ami: nil, crowdsec: CrowdSecServices(bouncer: nil, watcher: nil))
+        #expect(observability.probes.statuses() == [
+            AlertSourceStatus(name: "log \(good.path)", failure: nil),
+            AlertSourceStatus(name: "log \(missing.path)", failure: "failed: directory missing"),
+        ])
+        #expect(observability.alertServices.count == 1)
+    }
 }
