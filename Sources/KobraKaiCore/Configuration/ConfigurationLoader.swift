@@ -41,6 +41,14 @@ enum ConfigurationLoader {
             configuration.blocklists = try readBlocklists(&section)
             warnings += section.unknownKeyWarnings()
         }
+        if var section = try reader.object("metrics") {
+            configuration.metrics = try readMetrics(&section, warnings: &warnings)
+            warnings += section.unknownKeyWarnings()
+        }
+        if var section = try reader.object("alerts") {
+            configuration.alerts = try readAlerts(&section, warnings: &warnings)
+            warnings += section.unknownKeyWarnings()
+        }
         warnings += broadAllowlistWarnings(configuration.allowlist.prefixes)
         if let value = try reader.path("state_directory") { configuration.stateDirectory = value }
         if let value = try reader.path("control_socket") { configuration.controlSocket = value }

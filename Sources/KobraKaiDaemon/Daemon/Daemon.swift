@@ -49,10 +49,16 @@ public struct Daemon: Sendable {
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
         defer { amiInput.finish() }
         let watcher = try CrowdSecServices.watcher(configuration.crowdsec)
+        // Metrics and alerts (both off by default): every firewall call is timed when metrics are on.
+        let observability = DaemonObservability(configuration: configuration, logger: logger)
+        let firewall = observability.firewall(wrapping: self.firewall)
+        var banConsumers = BanConsumers()
+        banConsumers.add(watcher.map(CrowdSecServices.pushing(to:)))
+        observability.addBanConsumers(to: &banConsumers)
         let engine = BanEngine(events: amiEvents, policy: CorePolicyAdapter(policy: policy), firewall: firewall, store: store,
                                allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard, tick: .zero,
-                               onBansApplied: watcher.map(CrowdSecServices.pushing(to:)),
-                               logger: Logger(label: "kobrakai.engine"))
+                               onBansApplied: banConsumers.onBansApplied,
+                               logger: Logger(label: "kobrakai.engine"), metrics: observability.metrics)
         let crowdsec = CrowdSecServices(
             bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine), watcher: watcher)
         // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
@@ -69,14 +75,16 @@ public struct Daemon: Sendable {
         for source in configuration.logSources {
             sourceServices.append(LogSourceService(
                 source: source, savedPosition: try? await store.position(for: source.path), engine: engine,
-                patterns: patterns, health: health, logger: Logger(label: "kobrakai.source")))
+                patterns: patterns, health: health, logger: Logger(label: "kobrakai.source"), metrics: observability.metrics))
         }
-        let ami = try Self.amiClient(configuration.ami, deliver: { amiInput.yield($0) })
+        let ami = try Self.amiClient(configuration.ami, onHealthChange: observability.amiHealthObserver, deliver: { amiInput.yield($0) })
         if let ami { sourceServices.append(ami) }
+        observability.watchSources(logs: health, ami: ami, crowdsec: crowdsec)
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
                                       logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec,
-                                      feeds: feeds, apiban: configuration.apiban)
+                                      feeds: feeds, apiban: configuration.apiban,
+                                      metrics: configuration.metrics, alerts: configuration.alerts)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
             extraStatus: {
@@ -93,7 +101,9 @@ public struct Daemon: Sendable {
                 try? notifier.ready(status: readyStatus)
                 logger.notice("ready", metadata: ["status": "\(readyStatus)"])
             })
-        var services: [any Service] = [engine, StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control]
+        // Alert services come first: shutdown runs in reverse, so they stop after the engine's last flush.
+        var services: [any Service] = observability.alertServices
+        services += [engine, StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control]
         services += sourceServices
         // After the engine's restore: the bouncer's startup pull then lands in a ruleset that exists.
         services += crowdsec.services
@@ -111,6 +121,7 @@ public struct Daemon: Sendable {
                                  + "\(configuration.logSources.count - failed)/\(configuration.logSources.count) log(s) followed")
             return true
         }))
+        if let metricsServer = await observability.metricsServer(firewall: firewall) { services.append(metricsServer) }
 
         // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, followers, control socket, then the
         // engine last, so every batch the followers handed over is flushed and recorded.
@@ -122,10 +133,14 @@ public struct Daemon: Sendable {
     }
 
     /// The AMI client when `ami.enabled`; its events go to the engine's stream.
-    static func amiClient(_ configuration: AMIConfiguration, deliver: @escaping @Sendable (SecurityEvent) -> Void) throws(DaemonStartupError) -> AMIClientService? {
+    static func amiClient(
+        _ configuration: AMIConfiguration, onHealthChange: (@Sendable (AMIClientHealth) -> Void)? = nil,
+        deliver: @escaping @Sendable (SecurityEvent) -> Void
+    ) throws(DaemonStartupError) -> AMIClientService? {
         guard configuration.enabled else { return nil }
         do {
-            return try AMIClientService(settings: try AMIClientSettings.load(configuration), logger: Logger(label: "kobrakai.ami"), deliver: deliver)
+            return try AMIClientService(settings: try AMIClientSettings.load(configuration), logger: Logger(label: "kobrakai.ami"),
+                                        onHealthChange: onHealthChange, deliver: deliver)
         } catch let error as AMISettingsError {
             throw .configuration("\(error)")
         } catch {

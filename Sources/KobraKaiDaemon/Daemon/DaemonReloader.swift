@@ -18,6 +18,10 @@ struct DaemonReloader: Sendable {
     /// fixed at start.
     let feeds: FeedServices
     let apiban: APIBanConfiguration
+    /// The metrics and alerts sections the daemon started with: the endpoint and the alert senders are
+    /// fixed at start (a change is reported).
+    var metrics: MetricsConfiguration? = nil
+    var alerts: AlertsConfiguration? = nil
 
     func reload() async throws -> String {
         let settings = try DaemonSettings.load(path: configurationPath)
@@ -43,6 +47,8 @@ struct DaemonReloader: Sendable {
         } else if !settings.configuration.blocklists.files.isEmpty {
             summary += "; blocklists added: restart to apply"
         }
+        if let metrics, settings.configuration.metrics != metrics { summary += "; metrics changed: restart to apply" }
+        if let alerts, settings.configuration.alerts != alerts { summary += "; alerts changed: restart to apply" }
         if let ami, let amiSettings {
             ami.reload(amiSettings)
         } else if (ami != nil) != settings.configuration.ami.enabled {

@@ -46,6 +46,8 @@ public actor BanEngine: Service {
     /// Called, in order, after a re-created ruleset got the store's bans back (bans kept elsewhere need a
     /// resync: CrowdSec's, APIBAN's, the blocklists').
     var rulesetRepairedHandlers: [@Sendable () -> Void] = []
+    /// Events by rule and service, bans by reason and origin (no-op backend unless metrics are enabled).
+    var metrics: EngineMetrics
 
     /// - Parameters:
     ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
@@ -55,14 +57,17 @@ public actor BanEngine: Service {
     ///   - now: the wall clock (tests pass a fixed one).
     ///   - rulesetGuard: re-creates the table and sets when they vanish; `nil` for dry runs and tests.
     ///   - onBansApplied: told of every new ban (policy and operator, not restores), e.g. to push it to
-    ///     CrowdSec; called on the engine's executor, so it must return at once.
+    ///     CrowdSec; called on the engine's executor, so it must return at once. Several consumers
+    ///     (watcher, alerts) share it through `BanConsumers`.
+    ///   - metrics: where events and bans are counted.
     public init(
         events: AsyncStream<SecurityEvent>, policy: any BanDeciding, firewall: any Firewall, store: StateStore,
         allowlist: ProtectedAddresses, rulesetGuard: (any RulesetGuard)? = nil, tick: Duration = .milliseconds(2),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() },
         onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil,
-        logger: Logger = Logger(label: "kobrakai.engine")
+        logger: Logger = Logger(label: "kobrakai.engine"), metrics: DaemonMetrics = .disabled
     ) {
+        self.metrics = EngineMetrics(metrics: metrics)
         self.onBansApplied = onBansApplied
         self.events = events
         self.policy = policy
@@ -132,6 +137,7 @@ public actor BanEngine: Service {
 
     private func observe(_ event: SecurityEvent) {
         statistics.eventsObserved += 1
+        metrics.recordEvent(event)
         let current = now()
         recentEvents.append(ObservedEvent(receivedAt: current, event: event))
         for decision in policy.observe(event, now: current) {
@@ -161,6 +167,7 @@ public actor BanEngine: Service {
         writeContinuation.yield(StateChanges(bans: records, positions: positions))
         if !records.isEmpty { onBansApplied?(records) }
         for (decision, record) in zip(accepted, records) {
+            metrics.recordBan(rule: decision.rule, origin: decision.origin)
             activeBans.insert(record)
             recentBans.append(record)
             logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])
