@@ -137,6 +137,12 @@ let package = Package(
             dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]
         ),
 
+        // MARK: Reports: event history write throughput (swift run -c release kobrakai-history-bench)
+        .executableTarget(
+            name: "kobrakai-history-bench",
+            dependencies: ["KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress"]
+        ),
+
         // MARK: CrowdSec Local API: bouncer (decision stream into any Firewall) and watcher (our bans as alerts)
         .target(
             name: "KobraKaiCrowdSec",
@@ -158,6 +164,7 @@ let package = Package(
                 "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
                 "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],

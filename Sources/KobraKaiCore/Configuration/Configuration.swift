@@ -11,6 +11,8 @@ public struct Configuration: Hashable, Sendable {
     public var patterns: [CustomPattern] = []
     public var firewall = FirewallConfiguration()
     public var crowdsec = CrowdSecConfiguration()
+    /// Event and ban history kept for `kobrakai report`.
+    public var history = HistoryConfiguration()
     /// Where the daemon keeps its ban history and log positions.
     public var stateDirectory = "/var/lib/kobrakai"
     /// The Unix socket `kkset`/`kobrakai status` talk to.

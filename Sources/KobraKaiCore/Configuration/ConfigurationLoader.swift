@@ -33,6 +33,10 @@ enum ConfigurationLoader {
             configuration.crowdsec = try readCrowdSec(&section)
             warnings += section.unknownKeyWarnings()
         }
+        if var section = try reader.object("history") {
+            configuration.history = try readHistory(&section)
+            warnings += section.unknownKeyWarnings()
+        }
         warnings += broadAllowlistWarnings(configuration.allowlist.prefixes)
         if let value = try reader.path("state_directory") { configuration.stateDirectory = value }
         if let value = try reader.path("control_socket") { configuration.controlSocket = value }

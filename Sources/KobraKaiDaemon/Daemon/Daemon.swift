@@ -36,7 +36,8 @@ public struct Daemon: Sendable {
         for warning in settings.warnings { logger.warning("\(warning)") }
         let store: StateStore
         do {
-            store = try StateStore(directory: configuration.stateDirectory)
+            store = try StateStore(directory: configuration.stateDirectory, historyLimits: HistoryLimits(
+                retention: configuration.history.retention, maximumEvents: configuration.history.maximumEvents))
         } catch {
             throw DaemonStartupError("state directory \(configuration.stateDirectory) unusable: \(error)", exitCode: 73)
         }
@@ -54,10 +55,12 @@ public struct Daemon: Sendable {
                                onBansApplied: watcher.map(CrowdSecServices.pushing(to:)),
                                logger: Logger(label: "kobrakai.engine"))
         let crowdsec = CrowdSecServices(
-            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine), watcher: watcher)
+            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine, store: store), watcher: watcher)
         // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
         // a full pull brings them back (the store's own bans are restored by the repair itself).
         if let bouncer = crowdsec.bouncer { await engine.setOnRulesetRepaired { bouncer.resync() } }
+        // An unbanned address we pushed must also leave the LAPI, or the fleet (and our next full pull) keeps it.
+        if let watcher { await engine.setOnBansLifted(CrowdSecServices.deleting(from: watcher)) }
         let restored = try await restore(engine)
 
         let patterns = CustomPatternsBox(configuration.customRuleMatcher)
@@ -72,7 +75,8 @@ public struct Daemon: Sendable {
         if let ami { sourceServices.append(ami) }
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
-                                      logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec)
+                                      logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec,
+                                      crowdsecServices: crowdsec)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
             extraStatus: {
@@ -89,10 +93,11 @@ public struct Daemon: Sendable {
                 try? notifier.ready(status: readyStatus)
                 logger.notice("ready", metadata: ["status": "\(readyStatus)"])
             })
-        var services: [any Service] = [engine, StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control]
-        services += sourceServices
-        // After the engine's restore: the bouncer's startup pull then lands in a ruleset that exists.
-        services += crowdsec.services
+        // Watcher, engine, ..., bouncer: the watcher stops after the engine's last flush (and pushes what it
+        // got), the bouncer starts after the restore (see CrowdSecServices.arranged).
+        var services = crowdsec.arranged(
+            engine: engine,
+            then: [StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control] + sourceServices)
         services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
         // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications
@@ -107,8 +112,8 @@ public struct Daemon: Sendable {
             return true
         }))
 
-        // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, followers, control socket, then the
-        // engine last, so every batch the followers handed over is flushed and recorded.
+        // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, bouncer, followers, control socket, then
+        // the engine, so every batch the followers handed over is flushed and recorded, then the watcher.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -28,10 +28,11 @@ public actor BanEngine: Service {
     private var pendingPositions: [String: FilePosition] = [:]
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
-    /// Each flush's bans and positions, written in order, one transaction each, by one writer task: the
-    /// next transaction to the kernel never waits for SQLite.
-    private let writes: AsyncStream<StateChanges>
-    private let writeContinuation: AsyncStream<StateChanges>.Continuation
+    /// Events observed since the last flush, for the report history (written with the flush's bans).
+    private var pendingEvents: [StoredEvent] = []
+    /// Each flush's bans, events and positions, written in order by one writer task (what piled up during a
+    /// transaction shares the next one): the next transaction to the kernel never waits for SQLite.
+    private let writes = StateWriteQueue()
     var repairInProgress = false
     /// Every ban in force, so that a repair restores without reading the state database.
     var activeBans = ActiveBans()
@@ -45,6 +46,8 @@ public actor BanEngine: Service {
     let onBansApplied: (@Sendable ([BanRecord]) -> Void)?
     /// Called after a re-created ruleset got the store's bans back (bans kept elsewhere, CrowdSec's, need a resync).
     var onRulesetRepaired: (@Sendable () -> Void)?
+    /// Told of bans lifted by an operator or by a reloaded allowlist (the watcher deletes our CrowdSec decisions).
+    var onBansLifted: (@Sendable ([IPPrefix]) -> Void)?
 
     /// - Parameters:
     ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
@@ -73,11 +76,13 @@ public actor BanEngine: Service {
         self.now = now
         self.logger = logger
         (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        (writes, writeContinuation) = AsyncStream<StateChanges>.makeStream()
     }
 
     /// Sets what runs after each ruleset repair (set once at assembly: the bouncer exists after the engine).
     public func setOnRulesetRepaired(_ handler: @escaping @Sendable () -> Void) { onRulesetRepaired = handler }
+
+    /// Sets what runs after an operator unban or an allowlist reload lifted bans (set once at assembly).
+    public func setOnBansLifted(_ handler: @escaping @Sendable ([IPPrefix]) -> Void) { onBansLifted = handler }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
     public func updateAllowlist(_ allowlist: ProtectedAddresses) { self.allowlist = allowlist }
@@ -85,15 +90,7 @@ public actor BanEngine: Service {
     public func run() async throws {
         let signals = self.signals
         let (writes, store, logger) = (self.writes, self.store, self.logger)
-        let writer = Task {
-            for await changes in writes {
-                do {
-                    try await store.apply(changes)
-                } catch {
-                    logger.error("could not record bans and log positions", metadata: ["bans": "\(changes.bans.count)", "error": "\(error)"])
-                }
-            }
-        }
+        let writer = Task { await writes.runWriter(store: store, logger: logger) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Each signal opens a tick: decisions arriving during it join the same transaction.
@@ -112,7 +109,7 @@ public actor BanEngine: Service {
         }
         signalContinuation.finish()
         await flush()
-        writeContinuation.finish()
+        writes.finish()
         await writer.value
     }
 
@@ -133,6 +130,8 @@ public actor BanEngine: Service {
         statistics.eventsObserved += 1
         let current = now()
         recentEvents.append(ObservedEvent(receivedAt: current, event: event))
+        pendingEvents.append(StoredEvent(event, receivedAt: current))
+        signalContinuation.yield()
         for decision in policy.observe(event, now: current) {
             if let entry = allowlist.entry(overlapping: decision.target) {
                 statistics.bansRefusedByAllowlist += 1
@@ -147,9 +146,11 @@ public actor BanEngine: Service {
     }
 
     func flush() async {
-        guard !pending.isEmpty || !pendingPositions.isEmpty else { return }
+        guard !pending.isEmpty || !pendingPositions.isEmpty || !pendingEvents.isEmpty else { return }
         let positions = pendingPositions
         pendingPositions.removeAll()
+        let events = pendingEvents
+        pendingEvents.removeAll(keepingCapacity: true)
         let decisions = pending.values.filter { allowlist.entry(overlapping: $0.target) == nil }.sorted { $0.target < $1.target }
         pending.removeAll()
         let current = now()
@@ -157,7 +158,7 @@ public actor BanEngine: Service {
         let records = accepted.map {
             BanRecord(target: $0.target, expiresAt: current + $0.duration, reason: $0.reason, origin: $0.origin, createdAt: current)
         }
-        writeContinuation.yield(StateChanges(bans: records, positions: positions))
+        writes.enqueue(StateChanges(bans: records, positions: positions, events: events))
         if !records.isEmpty { onBansApplied?(records) }
         for (decision, record) in zip(accepted, records) {
             activeBans.insert(record)
