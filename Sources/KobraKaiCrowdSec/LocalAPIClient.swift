@@ -61,15 +61,16 @@ public struct LocalAPIClient: Sendable {
         _ = try await send(request, what: "the alert push", credentials: "watcher token")
     }
 
-    /// `DELETE /v1/decisions?scope=…&value=…&scenario=…` with the watcher's JWT (CrowdSec 1.4.6 lets machines
-    /// delete decisions, as `cscli decisions delete` does through the same route): only the decisions with
-    /// exactly this target AND this scenario go, so an unban never removes another source's decision.
+    /// `DELETE /v1/decisions?value=…&scenario=…` with the watcher's JWT (CrowdSec 1.4.6 lets machines delete
+    /// decisions, as `cscli decisions delete -v … -s …` does through the same route; its delete filter knows
+    /// `value`, `scenario`, `type`, `ip`, `range`, `contains`, not `scope`): only the decisions whose value is
+    /// exactly this target AND whose scenario is ours go, so an unban never removes another source's decision
+    /// (`ip=` would also match every range containing the address).
     /// - Returns: how many decisions the LAPI deleted.
     @discardableResult
     public func deleteDecisions(target: IPPrefix, scenario: String, token: String) async throws(CrowdSecError) -> Int {
-        let scope = target.isHost ? "Ip" : "Range"
         let value = target.isHost ? target.network.description : "\(target.network)/\(target.length)"
-        let query = [("scope", scope), ("value", value), ("scenario", scenario)]
+        let query = [("value", value), ("scenario", scenario)]
             .map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         var request = HTTPClientRequest(url: "\(baseURL)/v1/decisions?\(query)")
         request.method = .DELETE

@@ -46,7 +46,7 @@ extension CrowdSecLAPISuites {
                 firewall: firewall, store: store, allowlist: ProtectedAddresses([]), tick: tick,
                 onBansApplied: CrowdSecServices.pushing(to: watcher))
             await engine.setOnBansLifted(CrowdSecServices.deleting(from: watcher))
-            let bouncer = try #require(try CrowdSecServices.bouncer(configuration, firewall: firewall, engine: engine, store: store, client: client))
+            let bouncer = try CrowdSecServices.bouncer(configuration, firewall: firewall, engine: engine, store: store, client: client)
             return Assembly(firewall: firewall, store: store, engine: engine, crowdsec: CrowdSecServices(bouncer: bouncer, watcher: watcher), input: input)
         }
 
