@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "KobraKaiCrowdSecLAPITests",
             dependencies: [
-                "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
+                "kobrakai", "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
                 "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
