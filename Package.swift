@@ -140,7 +140,10 @@ let package = Package(
         // MARK: Reports: event history write throughput (swift run -c release kobrakai-history-bench)
         .executableTarget(
             name: "kobrakai-history-bench",
-            dependencies: ["KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress"]
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // MARK: CrowdSec Local API: bouncer (decision stream into any Firewall) and watcher (our bans as alerts)

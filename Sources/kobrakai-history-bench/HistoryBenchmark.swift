@@ -4,7 +4,7 @@
 //   swift run -c release kobrakai-history-bench [--events N]
 //
 // 1. StateStore.apply: N events in flush-sized batches (one transaction each), the writer's raw rate.
-// 2. The BanEngine end to end: N AMI-style events from 5,000 addresses through the real policy, an
+// 2. The BanEngine end to end: N AMI-style events (10,000 distinct addresses per 100,000) through the real policy, an
 //    in-memory firewall and the engine's writer queue, until every event is committed.
 // 3. The same store, one transaction per event (what a per-event writer would cost), on N/10 events.
 // Figures are wall-clock on this machine; the target is 10,000 events/s.
@@ -13,6 +13,7 @@ import KobraKaiAddress
 import KobraKaiCore
 import KobraKaiDaemon
 import KobraKaiFirewall
+import Logging
 
 @main
 struct HistoryBenchmark {
@@ -43,8 +44,10 @@ struct HistoryBenchmark {
         let store = try StateStore(directory: directory + "/engine", historyLimits: HistoryLimits(maximumEvents: 10_000_000))
         let (stream, input) = AsyncStream<SecurityEvent>.makeStream()
         let policy = CorePolicyAdapter(policy: try BanPolicy(configuration: PolicyConfiguration(), allowlist: Allowlist(prefixes: [])))
+        var quiet = Logger(label: "kobrakai.bench")
+        quiet.logLevel = .warning
         let engine = BanEngine(events: stream, policy: policy, firewall: InMemoryFirewall(), store: store,
-                               allowlist: ProtectedAddresses([]), tick: .zero)
+                               allowlist: ProtectedAddresses([]), tick: .zero, logger: quiet)
         start = clock.now
         let running = Task { try await engine.run() }
         for event in events { input.yield(event) }
