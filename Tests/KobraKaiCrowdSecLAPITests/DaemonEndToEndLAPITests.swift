@@ -23,10 +23,17 @@ extension CrowdSecLAPISuites {
             return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last!.path
         }
 
-        /// A `FailedACL` security event from `address`: high severity, banned on first sight.
+        /// A `FailedACL` security event from `address`, stamped now: high severity, banned on first sight.
         static func attackLine(_ address: String) -> String {
-            "[2026-01-01 00:00:00] SECURITY[2212] res_security_log.c: SecurityEvent=\"FailedACL\","
-                + "EventTV=\"2026-01-01T00:00:00.000+0000\",Severity=\"Error\",Service=\"PJSIP\",EventVersion=\"1\","
+            let local = DateFormatter()
+            local.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            local.timeZone = .current
+            let utc = DateFormatter()
+            utc.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'"
+            utc.timeZone = TimeZone(identifier: "UTC")
+            let now = Date()
+            return "[\(local.string(from: now))] SECURITY[2212] res_security_log.c: SecurityEvent=\"FailedACL\","
+                + "EventTV=\"\(utc.string(from: now))\",Severity=\"Error\",Service=\"PJSIP\",EventVersion=\"1\","
                 + "AccountID=\"100\",SessionID=\"0x1\",LocalAddress=\"IPV4/UDP/10.0.0.1/5060\","
                 + "RemoteAddress=\"IPV4/UDP/\(address)/5060\",SessionTV=\"1970-01-01T00:00:00.000+0000\"\n"
         }
@@ -132,6 +139,7 @@ extension CrowdSecLAPISuites {
             #expect(report.status == 0, "\(report.standardError)")
             #expect(report.standardOutput.contains("{\"count\":1,\"key\":\"log\"}"), "\(report.standardOutput)")
             #expect(report.standardOutput.contains("{\"count\":1,\"key\":\"crowdsec\"}"), "\(report.standardOutput)")
+            #expect(report.standardOutput.contains("\"total_events\":1"), "\(report.standardOutput)")
         }
     }
 }

@@ -11,7 +11,8 @@ struct ReportCommandTests {
         let harness = try await DaemonHarness()
         let daemon = try await harness.start()
         let attackers = ["203.0.113.5", "203.0.113.6", "2001:db8:99::7"]
-        try harness.log.attack(attackers + ["203.0.113.5"])
+        // Lines stamped now: the history keeps each event at its line's own time.
+        for address in attackers + ["203.0.113.5"] { try harness.log.append(Self.failedACLNow(address)) }
         #expect(try await harness.waitForBans(attackers), "\(harness.daemonOutput)")
         #expect(try await harness.waitUntil(timeout: .seconds(20)) { try await harness.sourceCounters().events == 4 })
 
@@ -41,6 +42,20 @@ struct ReportCommandTests {
         #expect(text.standardOutput.contains("Events per hour (UTC)"))
         #expect(text.standardOutput.contains("security.failed-acl: high severity, first event"))
         #expect(!text.standardOutput.unicodeScalars.contains("\u{1B}"), "no escape sequences into a pipe")
+    }
+
+    /// AttackLog.failedACL with the current time in the line's prefix (local time, as Asterisk writes it) and EventTV.
+    static func failedACLNow(_ address: String) -> String {
+        let local = DateFormatter()
+        local.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        local.timeZone = .current
+        let utc = DateFormatter()
+        utc.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'+0000'"
+        utc.timeZone = TimeZone(identifier: "UTC")
+        let now = Date()
+        return AttackLog.failedACL(address)
+            .replacingOccurrences(of: "[2026-01-01 00:00:00]", with: "[\(local.string(from: now))]")
+            .replacingOccurrences(of: "EventTV=\"2026-01-01T00:00:00.000+0000\"", with: "EventTV=\"\(utc.string(from: now))\"")
     }
 
     @Test("a missing or foreign state database: a clear error and a sysexits code; bad options: 64")

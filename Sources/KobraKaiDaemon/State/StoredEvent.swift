@@ -6,7 +6,8 @@ public struct StoredEvent: Hashable, Sendable {
     /// megabyte-long From headers cannot fill the disk.
     public static let accountLimit = 64
 
-    /// When the daemon received it (the policy's clock).
+    /// When it happened: the source's own time (a log line's timestamp, so lines read after a restart or a
+    /// catch-up land in the right hour), never later than when the daemon received it.
     public var at: Timestamp
     public var address: String
     public var rule: String
@@ -25,8 +26,9 @@ public struct StoredEvent: Hashable, Sendable {
         self.account = account.map(Self.bounded)
     }
 
+    /// A time in the future (a skewed clock, a misread year-less date) is clamped to the receive time.
     public init(_ event: SecurityEvent, receivedAt: Timestamp) {
-        self.init(at: receivedAt, address: event.address.description, rule: event.rule, service: event.service.rawValue,
+        self.init(at: min(event.time ?? receivedAt, receivedAt), address: event.address.description, rule: event.rule, service: event.service.rawValue,
                   origin: event.origin.rawValue, account: event.account)
     }
 

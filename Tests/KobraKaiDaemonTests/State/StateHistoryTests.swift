@@ -91,6 +91,18 @@ struct StateHistoryTests {
         #expect(try await store.events().first?.account == hostile)
     }
 
+    @Test("an event is stored at its own time, clamped to the receive time")
+    func eventTime() {
+        let past = SecurityEvent(time: Self.now - .seconds(3600), address: IPAddress("192.0.2.1")!, origin: .logFile, service: .pjsip,
+                                 rule: "r", severity: .low, account: nil)
+        #expect(StoredEvent(past, receivedAt: Self.now).at == Self.now - .seconds(3600))
+        var future = past
+        future.time = Self.now + .seconds(86_400)
+        #expect(StoredEvent(future, receivedAt: Self.now).at == Self.now)
+        future.time = nil
+        #expect(StoredEvent(future, receivedAt: Self.now).at == Self.now)
+    }
+
     @Test("the engine writes every observed event with the bans of the same flush")
     func engineWritesEvents() async throws {
         let directory = try TemporaryDirectory()
