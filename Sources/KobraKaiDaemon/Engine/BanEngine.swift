@@ -28,7 +28,8 @@ public actor BanEngine: Service {
     private var pendingPositions: [String: FilePosition] = [:]
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
-    /// Events observed since the last flush, for the report history (written with the flush's bans).
+    /// Attack events (severity above informational) observed since the last flush, for the report history
+    /// (written with the flush's bans).
     private var pendingEvents: [StoredEvent] = []
     /// Each flush's bans, events and positions, written in order by one writer task (what piled up during a
     /// transaction shares the next one): the next transaction to the kernel never waits for SQLite.
@@ -130,8 +131,12 @@ public actor BanEngine: Service {
         statistics.eventsObserved += 1
         let current = now()
         recentEvents.append(ObservedEvent(receivedAt: current, event: event))
-        pendingEvents.append(StoredEvent(event, receivedAt: current))
-        signalContinuation.yield()
+        // The history is of attacks: successful logins and challenges (informational) would fill it with the
+        // office's own phones and drown the attackers in the report.
+        if event.severity > .informational {
+            pendingEvents.append(StoredEvent(event, receivedAt: current))
+            signalContinuation.yield()
+        }
         for decision in policy.observe(event, now: current) {
             if let entry = allowlist.entry(overlapping: decision.target) {
                 statistics.bansRefusedByAllowlist += 1

@@ -68,7 +68,8 @@ public struct StateReportTextRenderer: Sendable {
             // Any non-zero slot gets at least one mark: a quiet hour with three probes is not silence.
             let length = largest == 0 ? 0 : max(bucket.events > 0 ? 1 : 0, bucket.events * chartWidth / largest)
             let count = String(bucket.events)
-            return "  \(label) \(String(repeating: " ", count: countWidth - count.count))\(count) \(String(repeating: "#", count: length))"
+            let bar = length == 0 ? "" : " " + String(repeating: "#", count: length)
+            return "  \(label) \(String(repeating: " ", count: countWidth - count.count))\(count)\(bar)"
         }
     }
 }

@@ -116,6 +116,9 @@ struct StateHistoryTests {
             input.yield(SecurityEvent(time: nil, address: IPAddress("203.0.113.\(index % 50 + 1)")!, origin: .ami, service: .ami,
                                       rule: "ami.login.failed", severity: .medium, account: "admin\(index % 7)"))
         }
+        // A successful login is no attack: not kept.
+        input.yield(SecurityEvent(time: nil, address: IPAddress("192.0.2.10")!, origin: .logFile, service: .pjsip,
+                                  rule: "security.successful-auth", severity: .informational, account: "office"))
         input.finish()
         try await running.value
         let stored = try await store.events()
