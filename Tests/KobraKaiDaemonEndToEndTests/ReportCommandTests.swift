@@ -58,7 +58,7 @@ struct ReportCommandTests {
             .replacingOccurrences(of: "EventTV=\"2026-01-01T00:00:00.000+0000\"", with: "EventTV=\"\(utc.string(from: now))\"")
     }
 
-    @Test("a missing or foreign state database: a clear error and a sysexits code; bad options: 64")
+    @Test("a missing, foreign or unreadable state database: a clear error and a sysexits code; bad options: 64")
     func errors() async throws {
         let directory = NSTemporaryDirectory() + "kk-report-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -70,5 +70,9 @@ struct ReportCommandTests {
         let foreign = try ChildProcess([binary, "report", "--state", directory]).run()
         #expect(foreign.status == 65 && foreign.standardError.contains("not a readable KobraKai state database"), "\(foreign.standardError)")
         #expect(try ChildProcess([binary, "report", "--since", "yesterday"]).run().status == 64)
+        // An unprivileged user and the root-only state directory: 77, not "missing".
+        chmod(directory, 0o700)
+        let denied = try ChildProcess(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "report", "--state", directory]).run()
+        #expect(denied.status == 77 && denied.standardError.contains("permission denied"), "\(denied.standardError)")
     }
 }

@@ -35,9 +35,10 @@ public enum StateReportReader {
 
     private static func open(_ path: String) throws(StateReportError) -> DatabaseQueue {
         // SQLite would report a missing file as a generic "unable to open"; say which and why.
-        if access(path, F_OK) != 0 {
+        if access(path, F_OK) != 0, errno != EACCES {
             throw StateReportError("no state database at \(path) (see state_directory in the configuration, or --state)", exitCode: 66)
         }
+        // A file in a directory we may not enter (the state directory is 0700 root) fails F_OK with EACCES too.
         if access(path, R_OK) != 0 {
             throw StateReportError("cannot read \(path): permission denied (run as root)", exitCode: 77)
         }

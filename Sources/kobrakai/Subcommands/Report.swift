@@ -24,7 +24,7 @@ extension KobraKai {
                 database, 77 not readable, 65 not a KobraKai state database, 78 bad --config.
                 """)
 
-        @Option(help: "How far back to look: 90m, 24h, 7d (default 24h).")
+        @Option(help: "How far back to look: 90m, 24h, 7d.")
         var since = "24h"
 
         @Flag(help: "Print one JSON object instead of text.")
