@@ -78,6 +78,30 @@ struct StateHistoryTests {
         #expect(try await store.banHistory().map(\.target.description) == ["192.0.2.3", "192.0.2.2"])
     }
 
+    @Test("a database written by the previous version (v1 only) is reported as such, then migrated in place with its bans")
+    func migratesFromV1() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("kobrakai.sqlite")
+        try SQLiteShell(path: path).run("""
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('v1: bans, offenders, log positions');
+            CREATE TABLE ban (target TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, reason TEXT NOT NULL, origin TEXT NOT NULL, created_at INTEGER NOT NULL);
+            CREATE TABLE offender (target TEXT PRIMARY KEY, offence_count INTEGER NOT NULL, last_ban_at INTEGER NOT NULL, last_ban_ms INTEGER NOT NULL);
+            CREATE TABLE log_position (path TEXT PRIMARY KEY, device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL);
+            INSERT INTO ban VALUES ('192.0.2.9', \(Self.now.millisecondsSinceEpoch + 600_000), 'old', 'log', \(Self.now.millisecondsSinceEpoch));
+            """)
+        let old = #expect(throws: StateReportError.self) {
+            try StateReportReader.read(databasePath: path, since: .seconds(3600), top: 5, now: Self.now)
+        }
+        #expect(old?.exitCode == 65 && old?.message.contains("no event history yet") == true)
+        let store = try StateStore(databasePath: path)
+        #expect(try await store.unexpiredBans(now: Self.now).map(\.reason) == ["old"])
+        try await store.apply(StateChanges(events: [Self.event("192.0.2.9")]))
+        let report = try StateReportReader.read(databasePath: path, since: .seconds(3600), top: 5, now: Self.now)
+        #expect(report.totalEvents == 1)
+    }
+
     @Test("account names are kept as data, cut to a bounded length on a character boundary")
     func accountBounded() async throws {
         let long = String(repeating: "é", count: 100)
