@@ -25,8 +25,8 @@ release: deps
 # unpacked into /var/cache/kobrakai-test/crowdsec by scripts/crowdsec-lapi.sh, which `deps` runs as root; they
 # fail, never skip, when crowdsec cannot be installed or started). Their CPU bursts made the kernel suites'
 # timing checks (packet drop after expiry, monitor stop) miss their windows, so they get a pass of their own.
-BLOCKING_SUITES = KobraKaiNetfilterKernelTests|kksetTests|KobraKaiScanTests
-SERVICE_SUITES  = KobraKaiDaemonTests
+BLOCKING_SUITES = KobraKaiNetfilterKernelTests|kksetTests|KobraKaiScanTests|KobraKaiFeedsKernelTests
+SERVICE_SUITES  = KobraKaiDaemonTests|KobraKaiFeedsTests
 # Real daemons spawned into namespaces: a pass of their own, so their CPU use cannot skew the kernel
 # suites' timing checks (ban expiry within a bound).
 END_TO_END_SUITES = KobraKaiDaemonEndToEndTests

@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // MARK: Observability: Prometheus exposition (swift-metrics backend) and the HTTP/1.1 server under /metrics
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: C system libraries (headers from Debian's libmnl-dev / libnftnl-dev)
@@ -97,6 +100,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // MARK: Observability (Prometheus endpoint, webhook alerts)
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                // Feeds (APIBAN) use the same HTTP client as the CrowdSec services.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Benchmark: follower throughput next to `tail` (swift run -c release kobrakai-follow-bench).
@@ -123,7 +133,7 @@ let package = Package(
             name: "KobraKaiDaemonEndToEndTests",
             dependencies: [
                 "kobrakai", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
-                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport", "KobraKaiHTTPTestSupport",
             ]
         ),
 
@@ -168,6 +178,27 @@ let package = Package(
                 "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // MARK: Feeds: APIBAN and blocklists (services in Sources/KobraKaiDaemon/Feeds), and a generic loopback
+        // HTTP/1.1 server that answers as the test scripts it (client tests of any HTTP peer).
+        .target(name: "KobraKaiHTTPTestSupport", path: "Tests/Support/KobraKaiHTTPTestSupport"),
+        .testTarget(
+            name: "KobraKaiFeedsTests",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCrowdSec", "KobraKaiHTTPTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        // APIBAN and blocklist bans in the real kernel sets, in private network namespaces (root; BLOCKING_SUITES).
+        .testTarget(
+            name: "KobraKaiFeedsKernelTests",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiHTTPTestSupport",
+                "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCore", "KobraKaiCrowdSec",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

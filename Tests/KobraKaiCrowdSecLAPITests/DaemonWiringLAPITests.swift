@@ -48,7 +48,7 @@ extension CrowdSecLAPISuites {
                 allowlist: ProtectedAddresses([IPPrefix("192.0.2.0/24")!]), rulesetGuard: FlushingGuard(firewall: firewall), tick: .zero,
                 onBansApplied: CrowdSecServices.pushing(to: watcher))
             let bouncer = try #require(try CrowdSecServices.bouncer(configuration, firewall: firewall, engine: engine, client: client))
-            await engine.setOnRulesetRepaired { bouncer.resync() }
+            await engine.addRulesetRepairedHandler { bouncer.resync() }
             let tasks = [Task { try await engine.run() }, Task { try await bouncer.run() }, Task { try await watcher.run() }]
             defer { for task in tasks { task.cancel() } }
 

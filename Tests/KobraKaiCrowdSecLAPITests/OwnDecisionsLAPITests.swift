@@ -77,6 +77,7 @@ extension CrowdSecLAPISuites {
             let shared = IPAddress("203.0.113.10")!
 
             #expect(try await parts.engine.operatorBan(IPPrefix(host: pushed), duration: .seconds(3600), reason: "manual") == .banned)
+            #expect(await eventually { watcher.health.applied == 1 })
             // Another source (an operator on the LAPI) bans `shared` too, before we ban and push it.
             try await lapi.cscli(["decisions", "add", "--ip", shared.description, "--duration", "2h"])
             #expect(await eventually { (try? await parts.firewall.lookup(shared)) != nil })

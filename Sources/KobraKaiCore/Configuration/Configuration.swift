@@ -13,6 +13,14 @@ public struct Configuration: Hashable, Sendable {
     public var crowdsec = CrowdSecConfiguration()
     /// Event and ban history kept for `kobrakai report`.
     public var history = HistoryConfiguration()
+    /// APIBAN import (off by default).
+    public var apiban = APIBanConfiguration()
+    /// Blocklist files (none by default).
+    public var blocklists = BlocklistConfiguration()
+    /// The Prometheus endpoint (off by default).
+    public var metrics = MetricsConfiguration()
+    /// Webhook and e-mail alerts (off until configured).
+    public var alerts = AlertsConfiguration()
     /// Where the daemon keeps its ban history and log positions.
     public var stateDirectory = "/var/lib/kobrakai"
     /// The Unix socket `kkset`/`kobrakai status` talk to.

@@ -37,6 +37,22 @@ enum ConfigurationLoader {
             configuration.history = try readHistory(&section)
             warnings += section.unknownKeyWarnings()
         }
+        if var section = try reader.object("apiban") {
+            configuration.apiban = try readAPIBan(&section, warnings: &warnings)
+            warnings += section.unknownKeyWarnings()
+        }
+        if var section = try reader.object("blocklists") {
+            configuration.blocklists = try readBlocklists(&section)
+            warnings += section.unknownKeyWarnings()
+        }
+        if var section = try reader.object("metrics") {
+            configuration.metrics = try readMetrics(&section, warnings: &warnings)
+            warnings += section.unknownKeyWarnings()
+        }
+        if var section = try reader.object("alerts") {
+            configuration.alerts = try readAlerts(&section, warnings: &warnings)
+            warnings += section.unknownKeyWarnings()
+        }
         warnings += broadAllowlistWarnings(configuration.allowlist.prefixes)
         if let value = try reader.path("state_directory") { configuration.stateDirectory = value }
         if let value = try reader.path("control_socket") { configuration.controlSocket = value }
@@ -153,7 +169,7 @@ enum ConfigurationLoader {
         return firewall
     }
 
-    private static func readPaths(_ elements: [JSONValue], path: String) throws(ConfigurationError) -> [String] {
+    static func readPaths(_ elements: [JSONValue], path: String) throws(ConfigurationError) -> [String] {
         var result: [String] = []
         for (index, element) in elements.enumerated() {
             guard case .string(let text) = element, text.hasPrefix("/") else {

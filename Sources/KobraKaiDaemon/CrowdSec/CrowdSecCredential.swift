@@ -16,8 +16,8 @@ enum CrowdSecCredential {
         return inline
     }
 
-    /// The AMI reader's errors name `ami.secret_file`; these name the CrowdSec key instead.
-    private static func message(_ error: AMISettingsError, key: String) -> String {
+    /// The AMI reader's errors name `ami.secret_file`; these name the CrowdSec (or APIBAN) key instead.
+    static func message(_ error: AMISettingsError, key: String) -> String {
         switch error {
         case .secretFileUnreadable(let path, let error): "\(key) \(path) cannot be read: \(error)"
         case .secretFileNotRegular(let path): "\(key) \(path) is not a regular file"

@@ -50,17 +50,26 @@ public struct Daemon: Sendable {
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
         defer { amiInput.finish() }
         let watcher = try CrowdSecServices.watcher(configuration.crowdsec)
+        // Metrics and alerts (both off by default): every firewall call is timed when metrics are on.
+        let observability = DaemonObservability(configuration: configuration, logger: logger)
+        let firewall = observability.firewall(wrapping: self.firewall)
+        var banConsumers = BanConsumers()
+        banConsumers.add(watcher.map(CrowdSecServices.pushing(to:)))
+        observability.addBanConsumers(to: &banConsumers)
         let engine = BanEngine(events: amiEvents, policy: CorePolicyAdapter(policy: policy), firewall: firewall, store: store,
                                allowlist: settings.protectedAddresses, rulesetGuard: rulesetGuard, tick: .zero,
-                               onBansApplied: watcher.map(CrowdSecServices.pushing(to:)),
-                               logger: Logger(label: "kobrakai.engine"))
+                               onBansApplied: banConsumers.onBansApplied,
+                               logger: Logger(label: "kobrakai.engine"), metrics: observability.metrics)
         let crowdsec = CrowdSecServices(
             bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine, store: store), watcher: watcher)
         // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
         // a full pull brings them back (the store's own bans are restored by the repair itself).
-        if let bouncer = crowdsec.bouncer { await engine.setOnRulesetRepaired { bouncer.resync() } }
+        if let bouncer = crowdsec.bouncer { await engine.addRulesetRepairedHandler { bouncer.resync() } }
         // An unbanned address we pushed must also leave the LAPI, or the fleet (and our next full pull) keeps it.
         if let watcher { await engine.setOnBansLifted(CrowdSecServices.deleting(from: watcher)) }
+        // APIBAN and the blocklists ban straight into the firewall too: after a repair they import again.
+        let feeds = try FeedServices.make(configuration, firewall: firewall, store: store, engine: engine)
+        if !feeds.services.isEmpty { await engine.addRulesetRepairedHandler { feeds.rulesetRepaired() } }
         let restored = try await restore(engine)
 
         let patterns = CustomPatternsBox(configuration.customRuleMatcher)
@@ -69,19 +78,21 @@ public struct Daemon: Sendable {
         for source in configuration.logSources {
             sourceServices.append(LogSourceService(
                 source: source, savedPosition: try? await store.position(for: source.path), engine: engine,
-                patterns: patterns, health: health, logger: Logger(label: "kobrakai.source")))
+                patterns: patterns, health: health, logger: Logger(label: "kobrakai.source"), metrics: observability.metrics))
         }
-        let ami = try Self.amiClient(configuration.ami, deliver: { amiInput.yield($0) })
+        let ami = try Self.amiClient(configuration.ami, onHealthChange: observability.amiHealthObserver, deliver: { amiInput.yield($0) })
         if let ami { sourceServices.append(ami) }
+        observability.watchSources(logs: health, ami: ami, crowdsec: crowdsec)
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
                                       logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec,
-                                      crowdsecServices: crowdsec)
+                                      crowdsecServices: crowdsec, feeds: feeds, apiban: configuration.apiban,
+                                      metrics: configuration.metrics, alerts: configuration.alerts)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
             extraStatus: {
                 ["sources": .array(health.snapshot.map(Self.json)), "ami": ami?.health.controlValue ?? .string("disabled"),
-                 "crowdsec": crowdsec.controlValue]
+                 "crowdsec": crowdsec.controlValue].merging(feeds.controlValues) { first, _ in first }
             },
             reload: { try await reloader.reload() })
         let readyStatus = "following \(configuration.logSources.count) log(s), \(restored) ban(s) restored"
@@ -93,11 +104,14 @@ public struct Daemon: Sendable {
                 try? notifier.ready(status: readyStatus)
                 logger.notice("ready", metadata: ["status": "\(readyStatus)"])
             })
-        // Watcher, engine, ..., bouncer: the watcher stops after the engine's last flush (and pushes what it
-        // got), the bouncer starts after the restore (see CrowdSecServices.arranged).
-        var services = crowdsec.arranged(
+        // Alert services first, then the CrowdSec watcher, then the engine: shutdown runs in reverse, so they
+        // stop after the engine's last flush and deliver its bans; the bouncer starts after the engine's
+        // restore (see CrowdSecServices.arranged).
+        var services: [any Service] = observability.alertServices
+        services += crowdsec.arranged(
             engine: engine,
             then: [StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control] + sourceServices)
+        services += feeds.services
         services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
         // Each watchdog tick (WatchdogSec/2) also checks the table and sets: without change notifications
@@ -111,6 +125,7 @@ public struct Daemon: Sendable {
                                  + "\(configuration.logSources.count - failed)/\(configuration.logSources.count) log(s) followed")
             return true
         }))
+        if let metricsServer = await observability.metricsServer(firewall: firewall) { services.append(metricsServer) }
 
         // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, bouncer, followers, control socket, then
         // the engine, so every batch the followers handed over is flushed and recorded, then the watcher.
@@ -122,10 +137,14 @@ public struct Daemon: Sendable {
     }
 
     /// The AMI client when `ami.enabled`; its events go to the engine's stream.
-    static func amiClient(_ configuration: AMIConfiguration, deliver: @escaping @Sendable (SecurityEvent) -> Void) throws(DaemonStartupError) -> AMIClientService? {
+    static func amiClient(
+        _ configuration: AMIConfiguration, onHealthChange: (@Sendable (AMIClientHealth) -> Void)? = nil,
+        deliver: @escaping @Sendable (SecurityEvent) -> Void
+    ) throws(DaemonStartupError) -> AMIClientService? {
         guard configuration.enabled else { return nil }
         do {
-            return try AMIClientService(settings: try AMIClientSettings.load(configuration), logger: Logger(label: "kobrakai.ami"), deliver: deliver)
+            return try AMIClientService(settings: try AMIClientSettings.load(configuration), logger: Logger(label: "kobrakai.ami"),
+                                        onHealthChange: onHealthChange, deliver: deliver)
         } catch let error as AMISettingsError {
             throw .configuration("\(error)")
         } catch {

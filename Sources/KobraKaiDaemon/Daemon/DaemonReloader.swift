@@ -16,6 +16,14 @@ struct DaemonReloader: Sendable {
     /// engine's, so that part follows a reload too).
     let crowdsec: CrowdSecConfiguration
     let crowdsecServices: CrowdSecServices
+    /// The blocklists take a changed section at once (and re-read their files); APIBAN's key and URL are
+    /// fixed at start.
+    let feeds: FeedServices
+    let apiban: APIBanConfiguration
+    /// The metrics and alerts sections the daemon started with: the endpoint and the alert senders are
+    /// fixed at start (a change is reported).
+    var metrics: MetricsConfiguration? = nil
+    var alerts: AlertsConfiguration? = nil
 
     func reload() async throws -> String {
         let settings = try DaemonSettings.load(path: configurationPath)
@@ -36,6 +44,18 @@ struct DaemonReloader: Sendable {
         if settings.configuration.logSources != logSources { summary += "; log_sources changed: restart to apply" }
         if !reread.isEmpty { summary += "; crowdsec \(reread) re-read" }
         if !crowdsecUnchanged { summary += "; crowdsec changed: restart to apply" }
+        if settings.configuration.apiban != apiban { summary += "; apiban changed: restart to apply" }
+        if let apiban = feeds.apiban, let count = try? await apiban.liftAllowlistedBans(), count > 0 {
+            summary += ", lifted \(count) allowlisted APIBAN ban(s)"
+        }
+        if let blocklists = feeds.blocklists {
+            blocklists.reload(settings.configuration.blocklists)
+            summary += ", blocklists re-read"
+        } else if !settings.configuration.blocklists.files.isEmpty {
+            summary += "; blocklists added: restart to apply"
+        }
+        if let metrics, settings.configuration.metrics != metrics { summary += "; metrics changed: restart to apply" }
+        if let alerts, settings.configuration.alerts != alerts { summary += "; alerts changed: restart to apply" }
         if let ami, let amiSettings {
             ami.reload(amiSettings)
         } else if (ami != nil) != settings.configuration.ami.enabled {

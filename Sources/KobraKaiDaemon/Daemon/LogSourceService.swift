@@ -19,11 +19,13 @@ public struct LogSourceService: Service {
     private let health: SourceHealthBoard
     private let logger: Logger
     private let started: Result<LogFollower.Iterator, SystemCallError>
+    private let counters: SourceCounters
 
     public init(
         source: LogSourceConfiguration, savedPosition: FilePosition?, engine: BanEngine, patterns: CustomPatternsBox,
-        health: SourceHealthBoard, logger: Logger = Logger(label: "kobrakai.source")
+        health: SourceHealthBoard, logger: Logger = Logger(label: "kobrakai.source"), metrics: DaemonMetrics = .disabled
     ) {
+        counters = SourceCounters(source: source.path, metrics: metrics)
         self.source = source
         self.engine = engine
         self.patterns = patterns
@@ -50,7 +52,7 @@ public struct LogSourceService: Service {
             return
         }
         do {
-            try await cancelWhenGracefulShutdown { [source, engine, patterns, health] in
+            try await cancelWhenGracefulShutdown { [source, engine, patterns, health, counters] in
                 var parser = LogLineParser(context: Self.timeContext(), sources: Self.sources(for: source.format), customRules: patterns.current)
                 var lines = iterator
                 while let batch = try await lines.next() {
@@ -60,7 +62,7 @@ public struct LogSourceService: Service {
                         parser = LogLineParser(context: Self.timeContext(), sources: parser.sources, customRules: rules)
                     }
                     parser.context = Self.timeContext()
-                    let events = Self.events(in: batch, parser: &parser, health: health)
+                    let events = Self.events(in: batch, parser: &parser, health: health, counters: counters)
                     await engine.observe(events, path: source.path, position: batch.position)
                 }
             }
@@ -73,7 +75,9 @@ public struct LogSourceService: Service {
         }
     }
 
-    private static func events(in batch: LogBatch, parser: inout LogLineParser, health: SourceHealthBoard) -> [SecurityEvent] {
+    private static func events(
+        in batch: LogBatch, parser: inout LogLineParser, health: SourceHealthBoard, counters: SourceCounters
+    ) -> [SecurityEvent] {
         var events: [SecurityEvent] = []
         var malformed = 0
         var injections = 0
@@ -87,6 +91,7 @@ public struct LogSourceService: Service {
             }
         }
         let count = events.count
+        counters.record(lines: batch.lines.count, malformed: malformed, injections: injections)
         health.update(batch.path) {
             $0.lines += batch.lines.count
             $0.events += count

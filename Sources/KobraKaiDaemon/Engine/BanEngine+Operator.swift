@@ -18,6 +18,7 @@ extension BanEngine {
         statistics.transactions += 1
         if let rejection = try await firewall.ban([request]).first { return .rejected(rejection.error) }
         statistics.bansApplied += 1
+        metrics.recordBan(rule: nil, origin: "operator")
         let current = now()
         let record = BanRecord(target: target, expiresAt: current + duration, reason: reason, origin: "operator", createdAt: current)
         try? await store.recordBans([record], countAsOffences: false)

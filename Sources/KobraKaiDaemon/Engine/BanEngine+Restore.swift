@@ -54,7 +54,7 @@ extension BanEngine {
                 bansAwaitingRepair.removeAll()
                 _ = try await firewall.ban(late)
             }
-            onRulesetRepaired?()
+            for handler in rulesetRepairedHandlers { handler() }
         } catch {
             statistics.firewallFailures += 1
             logger.error("re-creating the ruleset failed", metadata: ["error": "\(error)"])

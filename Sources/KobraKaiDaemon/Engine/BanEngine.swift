@@ -45,8 +45,11 @@ public actor BanEngine: Service {
     /// The last bans applied, for `status`.
     public internal(set) var recentBans = BoundedRing<BanRecord>(capacity: 10)
     let onBansApplied: (@Sendable ([BanRecord]) -> Void)?
-    /// Called after a re-created ruleset got the store's bans back (bans kept elsewhere, CrowdSec's, need a resync).
-    var onRulesetRepaired: (@Sendable () -> Void)?
+    /// Called, in order, after a re-created ruleset got the store's bans back (bans kept elsewhere need a
+    /// resync: CrowdSec's, APIBAN's, the blocklists').
+    var rulesetRepairedHandlers: [@Sendable () -> Void] = []
+    /// Events by rule and service, bans by reason and origin (no-op backend unless metrics are enabled).
+    var metrics: EngineMetrics
     /// Told of bans lifted by an operator or by a reloaded allowlist (the watcher deletes our CrowdSec decisions).
     var onBansLifted: (@Sendable ([IPPrefix]) -> Void)?
 
@@ -58,14 +61,17 @@ public actor BanEngine: Service {
     ///   - now: the wall clock (tests pass a fixed one).
     ///   - rulesetGuard: re-creates the table and sets when they vanish; `nil` for dry runs and tests.
     ///   - onBansApplied: told of every new ban (policy and operator, not restores), e.g. to push it to
-    ///     CrowdSec; called on the engine's executor, so it must return at once.
+    ///     CrowdSec; called on the engine's executor, so it must return at once. Several consumers
+    ///     (watcher, alerts) share it through `BanConsumers`.
+    ///   - metrics: where events and bans are counted.
     public init(
         events: AsyncStream<SecurityEvent>, policy: any BanDeciding, firewall: any Firewall, store: StateStore,
         allowlist: ProtectedAddresses, rulesetGuard: (any RulesetGuard)? = nil, tick: Duration = .milliseconds(2),
         now: @escaping @Sendable () -> Timestamp = { Timestamp.wallClock() },
         onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil,
-        logger: Logger = Logger(label: "kobrakai.engine")
+        logger: Logger = Logger(label: "kobrakai.engine"), metrics: DaemonMetrics = .disabled
     ) {
+        self.metrics = EngineMetrics(metrics: metrics)
         self.onBansApplied = onBansApplied
         self.events = events
         self.policy = policy
@@ -79,8 +85,8 @@ public actor BanEngine: Service {
         (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Sets what runs after each ruleset repair (set once at assembly: the bouncer exists after the engine).
-    public func setOnRulesetRepaired(_ handler: @escaping @Sendable () -> Void) { onRulesetRepaired = handler }
+    /// Adds something to run after each ruleset repair (at assembly: the bouncer and the feeds exist after the engine).
+    public func addRulesetRepairedHandler(_ handler: @escaping @Sendable () -> Void) { rulesetRepairedHandlers.append(handler) }
 
     /// Sets what runs after an operator unban or an allowlist reload lifted bans (set once at assembly).
     public func setOnBansLifted(_ handler: @escaping @Sendable ([IPPrefix]) -> Void) { onBansLifted = handler }
@@ -129,6 +135,7 @@ public actor BanEngine: Service {
 
     private func observe(_ event: SecurityEvent) {
         statistics.eventsObserved += 1
+        metrics.recordEvent(event)
         let current = now()
         recentEvents.append(ObservedEvent(receivedAt: current, event: event))
         // The history is of attacks: successful logins and challenges (informational) would fill it with the
@@ -166,6 +173,7 @@ public actor BanEngine: Service {
         writes.enqueue(StateChanges(bans: records, positions: positions, events: events))
         if !records.isEmpty { onBansApplied?(records) }
         for (decision, record) in zip(accepted, records) {
+            metrics.recordBan(rule: decision.rule, origin: decision.origin)
             activeBans.insert(record)
             recentBans.append(record)
             logger.notice("banned", metadata: ["target": "\(decision.target)", "for": "\(DurationText.format(decision.duration))", "reason": "\(decision.reason)"])

@@ -14,7 +14,7 @@ public struct CorePolicyAdapter: BanDeciding {
         policy.observe(event, now: now).map { decision in
             EngineBan(
                 target: decision.target, duration: decision.duration, reason: decision.reason,
-                origin: decision.origin.rawValue)
+                origin: decision.origin.rawValue, rule: decision.rule)
         }
     }
 

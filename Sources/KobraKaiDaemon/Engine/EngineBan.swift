@@ -8,11 +8,15 @@ public struct EngineBan: Hashable, Sendable {
     public var reason: String
     /// What the evidence came from: `log`, `ami`, `operator`.
     public var origin: String
+    /// The catalogue rule id behind a policy decision (`nil` for operator and external bans): the bounded
+    /// `reason` dimension of `kobrakai_bans_total`, where the free-text reason would not do.
+    public var rule: String?
 
-    public init(target: IPPrefix, duration: Duration, reason: String, origin: String) {
+    public init(target: IPPrefix, duration: Duration, reason: String, origin: String, rule: String? = nil) {
         self.target = target
         self.duration = duration
         self.reason = reason
         self.origin = origin
+        self.rule = rule
     }
 }

@@ -23,4 +23,11 @@ public enum MetricName {
     public static let injectionLines = "kobrakai_suspected_injection_lines_total"
     /// Counter. Dimensions: `source`. Lines or frames that could not be decoded.
     public static let parseErrors = "kobrakai_parse_errors_total"
+    /// Counter. Dimensions: `channel` (`webhook`, `email`). Alerts (bans in a webhook POST, e-mails) the
+    /// receiver accepted.
+    public static let alertsSent = "kobrakai_alerts_sent_total"
+    /// Counter. Dimensions: `channel`. Deliveries that failed for good (retries exhausted, sendmail failed).
+    public static let alertFailures = "kobrakai_alert_failures_total"
+    /// Counter. Dimensions: `channel`. Bans dropped from a full alert queue (oldest first) before being sent.
+    public static let alertsDropped = "kobrakai_alerts_dropped_total"
 }

@@ -52,6 +52,14 @@ enum StateSchema {
                 table.column("value", .integer).notNull()
             }
         }
+        // Kept self-contained (one small key/value table) so it stays last whatever other migrations come
+        // before it: each feed keeps its position here (APIBAN's last ID).
+        migrator.registerMigration("v3: feed state") { db in
+            try db.create(table: "feed_state") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -29,11 +29,26 @@ extension KobraKai {
                 print("crowdsec:")
                 for component in ["bouncer", "watcher"] { print("  \(component): \(Self.crowdSecLine(crowdsec[component]))") }
             }
+            if let apiban = status["apiban"], apiban.string == nil { print("apiban: \(Self.feedLine(apiban))") }
+            let blocklists = status["blocklists"]?.array ?? []
+            if !blocklists.isEmpty { print("blocklists:") }
+            for file in blocklists { print("  \(file["path"]?.string ?? "?"): \(Self.feedLine(file))") }
             let last = status["last_bans"]?.array ?? []
             if !last.isEmpty { print("last bans:") }
             for ban in last {
                 print("  \(ban["target"]?.string ?? "?")  \(ban["origin"]?.string ?? "")  \(ban["reason"]?.string ?? "")")
             }
+        }
+
+        /// APIBAN or one blocklist file: its state, counters and last error.
+        static func feedLine(_ health: ControlValue) -> String {
+            func number(_ key: String) -> Int64 { health[key]?.int ?? 0 }
+            var line = "\(health["state"]?.string ?? "?")  listed \(number("listed"))  applied \(number("applied"))"
+                + "  refreshed \(number("refreshed"))  removed \(number("removed"))"
+                + "  skipped (allowlisted) \(number("skipped_allowlisted"))  invalid \(number("invalid"))  rejected \(number("rejected"))"
+            if number("consecutive_failures") > 0 { line += "  failures \(number("consecutive_failures"))" }
+            if let error = health["last_error"]?.string { line += "  last error: \(error)" }
+            return line
         }
 
         /// One CrowdSec component: its state, counters and last error (bouncer: `pending` = active decisions,

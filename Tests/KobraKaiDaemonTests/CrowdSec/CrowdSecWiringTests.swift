@@ -106,7 +106,7 @@ struct CrowdSecWiringTests {
         let engine = try Self.engine(store: try StateStore(directory: directory.path), firewall: firewall, rulesetGuard: rulesetGuard,
                                      events: AsyncStream { $0.finish() }, onBansApplied: { _ in })
         let resyncs = Mutex(0)
-        await engine.setOnRulesetRepaired {
+        await engine.addRulesetRepairedHandler {
             #expect(rulesetGuard.restores.withLock { $0.count } == 1, "after the restore")
             resyncs.withLock { $0 += 1 }
         }
