@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink bench-scan bench-daemon install clean check-unit check-sandbox
+.PHONY: all build release deps test demo bench bench-netlink bench-scan bench-daemon bench-history install clean check-unit check-sandbox
 
 all: build
 
@@ -68,6 +68,12 @@ bench-daemon: deps
 	$(SWIFT) build -c release --product kobrakai
 	$(SWIFT) build -c release --product kobrakai-daemon-bench
 	.build/release/kobrakai-daemon-bench
+
+# Event history for kobrakai report: events/s recorded, batched vs one SQLite transaction per event (EVENTS=...).
+EVENTS ?= 200000
+bench-history: deps
+	$(SWIFT) build -c release --product kobrakai-history-bench
+	.build/release/kobrakai-history-bench --events $(EVENTS)
 
 # kobrakai scan vs fail2ban-regex on a generated 1,000,000-line log (LINES=… to change).
 bench-scan: deps

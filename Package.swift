@@ -147,6 +147,15 @@ let package = Package(
             dependencies: ["KobraKaiCore", "KobraKaiAddress", "KobraKaiFirewall"]
         ),
 
+        // MARK: Reports: event history write throughput (swift run -c release kobrakai-history-bench)
+        .executableTarget(
+            name: "kobrakai-history-bench",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: CrowdSec Local API: bouncer (decision stream into any Firewall) and watcher (our bans as alerts)
         .target(
             name: "KobraKaiCrowdSec",
@@ -165,9 +174,10 @@ let package = Package(
         .testTarget(
             name: "KobraKaiCrowdSecLAPITests",
             dependencies: [
-                "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
+                "kobrakai", "KobraKaiCrowdSec", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiNetfilter",
                 "KobraKaiNetfilterTestSupport", "KobraKaiDaemon", "KobraKaiCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

@@ -49,8 +49,15 @@ public struct CrowdSecAlert: Hashable, Sendable, Encodable {
     /// machine id identify KobraKai.
     public static let origin = "crowdsec"
 
+    /// The scenario the decisions of machine `machineID` carry: `<scenario> by <machineID>`. The decision
+    /// stream names no machine, so this is how a bouncer recognises its own watcher's decisions (and skips
+    /// them: they are already in its kernel, under the local reason) while still applying the same scenario
+    /// pushed by the other hosts of the fleet.
+    public static func decisionScenario(scenario: String, machineID: String) -> String { "\(scenario) by \(machineID)" }
+
     /// The alert for one ban with `remaining` time left, or `nil` when nothing is left of it.
-    public init?(ban: WatcherBan, remaining: Duration, scenario: String) {
+    /// - Parameter decisionScenario: what the decision carries (`decisionScenario(scenario:machineID:)`).
+    public init?(ban: WatcherBan, remaining: Duration, scenario: String, decisionScenario: String? = nil) {
         let seconds = remaining.components.seconds
         guard seconds > 0 else { return nil }
         let scope = ban.target.isHost ? "Ip" : "Range"
@@ -62,7 +69,7 @@ public struct CrowdSecAlert: Hashable, Sendable, Encodable {
         self.stopAt = time
         self.source = Source(scope: scope, value: value, ip: ban.target.isHost ? value : nil, range: ban.target.isHost ? nil : value)
         self.decisions = [
-            Decision(duration: "\(seconds)s", origin: Self.origin, scenario: scenario, scope: scope, type: "ban", value: value),
+            Decision(duration: "\(seconds)s", origin: Self.origin, scenario: decisionScenario ?? scenario, scope: scope, type: "ban", value: value),
         ]
     }
 

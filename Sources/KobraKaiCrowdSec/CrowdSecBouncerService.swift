@@ -17,7 +17,13 @@ public final class CrowdSecBouncerService: Service, Sendable {
     public static let commentPrefix = "crowdsec:"
 
     private let client: LocalAPIClient
-    private let apiKey: String
+    /// Replaced by `updateAPIKey` on a reload.
+    private let apiKey: Mutex<String>
+    /// The scenario our own watcher's decisions carry: skipped, they are local bans already (and applying them
+    /// would put them back under a `crowdsec:` comment, out of reach of `kobrakai unban`).
+    private let ownDecisionScenario: String?
+    /// Told of the bans applied by each pull (the daemon records them in its ban history).
+    private let onBansApplied: (@Sendable ([BanRequest]) async -> Void)?
     private let firewall: any Firewall
     private let pullInterval: Duration
     private let isProtected: @Sendable (IPPrefix) async -> Bool
@@ -37,14 +43,20 @@ public final class CrowdSecBouncerService: Service, Sendable {
     ///     decisions are never applied.
     ///   - backoff: retry delays after a failed pull.
     ///   - now: the clock the remaining durations are measured on (the firewall's).
+    ///   - ownDecisionScenario: the decision scenario of this host's watcher
+    ///     (`CrowdSecAlert.decisionScenario(scenario:machineID:)`); its decisions are never applied.
+    ///   - onBansApplied: called after each pull with the bans the firewall accepted.
     public init(
         client: LocalAPIClient, apiKey: String, firewall: any Firewall, pullInterval: Duration = .seconds(10),
         isProtected: @escaping @Sendable (IPPrefix) async -> Bool, backoff: RetryBackoff = RetryBackoff(),
         logger: Logger = Logger(label: "kobrakai.crowdsec.bouncer"),
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        ownDecisionScenario: String? = nil, onBansApplied: (@Sendable ([BanRequest]) async -> Void)? = nil
     ) {
         self.client = client
-        self.apiKey = apiKey
+        self.apiKey = Mutex(apiKey)
+        self.ownDecisionScenario = ownDecisionScenario
+        self.onBansApplied = onBansApplied
         self.firewall = firewall
         self.pullInterval = pullInterval
         self.isProtected = isProtected
@@ -64,6 +76,16 @@ public final class CrowdSecBouncerService: Service, Sendable {
     /// flushed ruleset: CrowdSec's bans are not in KobraKai's state store, so only the LAPI can bring them back.
     public func resync() {
         resyncRequested.withLock { $0 = true }
+    }
+
+    /// A new bouncer key (`kobrakai reload` re-read it). The LAPI keeps one stream position per key, so a
+    /// changed key is followed by a full pull.
+    public func updateAPIKey(_ key: String) {
+        let changed = apiKey.withLock { current in
+            defer { current = key }
+            return current != key
+        }
+        if changed { resync() }
     }
 
     private func takeResyncRequest() -> Bool {
@@ -91,7 +113,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
             if takeResyncRequest() { startup = true }
             let delay: Duration
             do {
-                let stream = try await client.decisionStream(apiKey: apiKey, startup: startup)
+                let stream = try await client.decisionStream(apiKey: apiKey.withLock { $0 }, startup: startup)
                 try await apply(stream, startup: startup, to: &ledger)
                 if startup || backoff.failures > 0 {
                     logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)"])
@@ -133,6 +155,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
         for decision in stream.deleted { ledger.remove(id: decision.id) }
         var protectedCount = 0
         for decision in stream.new {
+            if let ownDecisionScenario, decision.scenario == ownDecisionScenario { continue }
             let parsed: ParsedDecision
             switch ParsedDecision.parse(decision) {
             case .success(let value): parsed = value
@@ -163,6 +186,10 @@ public final class CrowdSecBouncerService: Service, Sendable {
             logger.warning("the firewall refused CrowdSec's ban of \(refusal.request.target): \(refusal.error)")
         }
         if !unbans.isEmpty { try await firewall.unban(unbans) }
+        if let onBansApplied, bans.count > rejected.count {
+            let refused = Set(rejected.map(\.request.target))
+            await onBansApplied(bans.filter { !refused.contains($0.target) })
+        }
         state.withLock {
             $0.applied += bans.count - rejected.count
             $0.rejected += rejected.count

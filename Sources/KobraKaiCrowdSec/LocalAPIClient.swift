@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import KobraKaiAddress
 import NIOCore
 import NIOHTTP1
 
-/// The three Local API calls KobraKai makes, over AsyncHTTPClient, with errors mapped to `CrowdSecError`.
+/// The Local API calls KobraKai makes, over AsyncHTTPClient, with errors mapped to `CrowdSecError`.
 public struct LocalAPIClient: Sendable {
     /// The LAPI base URL without `/v1`, e.g. `http://127.0.0.1:8080`.
     public var baseURL: String
@@ -58,6 +59,44 @@ public struct LocalAPIClient: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.body = .bytes(try encode(alerts))
         _ = try await send(request, what: "the alert push", credentials: "watcher token")
+    }
+
+    /// `DELETE /v1/decisions?value=…&scenario=…` with the watcher's JWT (CrowdSec 1.4.6 lets machines delete
+    /// decisions, as `cscli decisions delete -v … -s …` does through the same route; its delete filter knows
+    /// `value`, `scenario`, `type`, `ip`, `range`, `contains`, not `scope`): only the decisions whose value is
+    /// exactly this target AND whose scenario is ours go, so an unban never removes another source's decision
+    /// (`ip=` would also match every range containing the address).
+    /// - Returns: how many decisions the LAPI deleted.
+    @discardableResult
+    public func deleteDecisions(target: IPPrefix, scenario: String, token: String) async throws(CrowdSecError) -> Int {
+        let value = target.isHost ? target.network.description : "\(target.network)/\(target.length)"
+        let query = [("value", value), ("scenario", scenario)]
+            .map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+        var request = HTTPClientRequest(url: "\(baseURL)/v1/decisions?\(query)")
+        request.method = .DELETE
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let body = try await send(request, what: "the decision deletion", credentials: "watcher token")
+        struct Deleted: Decodable {
+            var nbDeleted: String?
+        }
+        // 1.4.6 answers {"nbDeleted":"N"}; an unexpected body after a 2xx still means it was deleted.
+        return (try? JSONDecoder().decode(Deleted.self, from: Data(body))).flatMap { $0.nbDeleted.flatMap { Int($0) } } ?? 0
+    }
+
+    /// Query-string encoding: unreserved characters as is, everything else (`/`, `:`, spaces) percent-encoded.
+    static func percentEncoded(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
     }
 
     private func encode(_ value: some Encodable) throws(CrowdSecError) -> ByteBuffer {

@@ -12,7 +12,7 @@ struct KobraKai: AsyncParsableCommand {
             (= list), --unblock ADDR (= unban ADDR); --config FILE and --debug without a subcommand start the \
             daemon (= run). With an alias, --config FILE names the configuration whose control socket to use.
             """,
-        subcommands: [Run.self, Status.self, List.self, Ban.self, Unban.self, TestIP.self, Reload.self, Scan.self, Rules.self]
+        subcommands: [Run.self, Status.self, List.self, Ban.self, Unban.self, TestIP.self, Reload.self, Scan.self, Rules.self, Report.self]
     )
 
     static func main() async {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KobraKaiNetfilter
 import KobraKaiNetfilterTestSupport
 
 /// A real CrowdSec Local API (Debian 12's crowdsec 1.4.6) on a free loopback port, with its own config,
@@ -13,6 +14,8 @@ final class LocalAPIServer: Sendable {
     let directory: String
     let port: Int
     let binaries: String
+    /// When set, the LAPI and every `cscli` call run in this network namespace (next to a daemon under test).
+    let namespace: NetworkNamespaceThread?
     private let process = LockedBox<BackgroundProcess?>(nil)
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -20,7 +23,8 @@ final class LocalAPIServer: Sendable {
 
     /// Installs crowdsec if needed (scripts/crowdsec-lapi.sh), writes the configuration and registers the
     /// bouncer and the machine. Does not start the LAPI.
-    init() async throws {
+    init(namespace: NetworkNamespaceThread? = nil) async throws {
+        self.namespace = namespace
         binaries = try await Self.install()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kk-lapi-\(UUID().uuidString)").path
         port = try Self.freePort()
@@ -39,13 +43,14 @@ final class LocalAPIServer: Sendable {
     /// Starts the LAPI and waits (at most 20 s) until it accepts connections.
     func start() async throws {
         let logPath = "\(directory)/lapi.log"
-        let child = try BackgroundProcess.spawn(
-            ["\(binaries)/usr/bin/crowdsec", "-c", configPath, "-no-cs", "-no-capi"], log: logPath)
+        let arguments = ["\(binaries)/usr/bin/crowdsec", "-c", configPath, "-no-cs", "-no-capi"]
+        let child = try await inNamespace { try BackgroundProcess.spawn(arguments, log: logPath) }
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
         process.set(child)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            if Self.accepts(port: port) { return }
+            let port = self.port
+            if try await inNamespace({ Self.accepts(port: port) }) { return }
             guard child.isRunning else { throw LAPIFailure("crowdsec exited at start:\n\(log)") }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -67,7 +72,13 @@ final class LocalAPIServer: Sendable {
     @discardableResult
     func cscli(_ arguments: [String]) async throws -> String {
         let command = ["\(binaries)/usr/bin/cscli", "-c", configPath] + arguments
-        let outcome = try await Self.offPool { try ChildProcess(command).run() }
+        var outcome = try await inNamespace { try ChildProcess(command).run() }
+        // CrowdSec 1.4.6's SQLite store answers "database is locked" when a write (our watcher's alert push)
+        // runs at the same moment; cscli does not retry, so the test does, a few times.
+        for _ in 0..<5 where outcome.status != 0 && outcome.standardError.contains("database is locked") {
+            try await Task.sleep(for: .milliseconds(200))
+            outcome = try await inNamespace { try ChildProcess(command).run() }
+        }
         guard outcome.status == 0 else {
             throw LAPIFailure("cscli \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.standardError)")
         }
@@ -95,6 +106,12 @@ final class LocalAPIServer: Sendable {
                 guard let id = decision["id"] as? Int, let duration = decision["duration"] as? String else { return nil }
                 return (id, duration)
             }
+    }
+
+    /// Runs blocking work in the namespace's thread, or off the cooperative pool without one.
+    private func inNamespace<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        if let namespace { return try await namespace.run(work) }
+        return try await Self.offPool(work)
     }
 
     private static func install() async throws -> String {

@@ -11,6 +11,8 @@ public struct Configuration: Hashable, Sendable {
     public var patterns: [CustomPattern] = []
     public var firewall = FirewallConfiguration()
     public var crowdsec = CrowdSecConfiguration()
+    /// Event and ban history kept for `kobrakai report`.
+    public var history = HistoryConfiguration()
     /// APIBAN import (off by default).
     public var apiban = APIBanConfiguration()
     /// Blocklist files (none by default).

@@ -33,6 +33,10 @@ enum ConfigurationLoader {
             configuration.crowdsec = try readCrowdSec(&section)
             warnings += section.unknownKeyWarnings()
         }
+        if var section = try reader.object("history") {
+            configuration.history = try readHistory(&section)
+            warnings += section.unknownKeyWarnings()
+        }
         if var section = try reader.object("apiban") {
             configuration.apiban = try readAPIBan(&section, warnings: &warnings)
             warnings += section.unknownKeyWarnings()

@@ -36,7 +36,8 @@ public struct Daemon: Sendable {
         for warning in settings.warnings { logger.warning("\(warning)") }
         let store: StateStore
         do {
-            store = try StateStore(directory: configuration.stateDirectory)
+            store = try StateStore(directory: configuration.stateDirectory, historyLimits: HistoryLimits(
+                retention: configuration.history.retention, maximumEvents: configuration.history.maximumEvents))
         } catch {
             throw DaemonStartupError("state directory \(configuration.stateDirectory) unusable: \(error)", exitCode: 73)
         }
@@ -60,10 +61,12 @@ public struct Daemon: Sendable {
                                onBansApplied: banConsumers.onBansApplied,
                                logger: Logger(label: "kobrakai.engine"), metrics: observability.metrics)
         let crowdsec = CrowdSecServices(
-            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine), watcher: watcher)
+            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine, store: store), watcher: watcher)
         // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
         // a full pull brings them back (the store's own bans are restored by the repair itself).
         if let bouncer = crowdsec.bouncer { await engine.addRulesetRepairedHandler { bouncer.resync() } }
+        // An unbanned address we pushed must also leave the LAPI, or the fleet (and our next full pull) keeps it.
+        if let watcher { await engine.setOnBansLifted(CrowdSecServices.deleting(from: watcher)) }
         // APIBAN and the blocklists ban straight into the firewall too: after a repair they import again.
         let feeds = try FeedServices.make(configuration, firewall: firewall, store: store, engine: engine)
         if !feeds.services.isEmpty { await engine.addRulesetRepairedHandler { feeds.rulesetRepaired() } }
@@ -83,7 +86,7 @@ public struct Daemon: Sendable {
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
                                       logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec,
-                                      feeds: feeds, apiban: configuration.apiban,
+                                      crowdsecServices: crowdsec, feeds: feeds, apiban: configuration.apiban,
                                       metrics: configuration.metrics, alerts: configuration.alerts)
         let handler = EngineControlHandler(
             engine: engine, defaultBanDuration: configuration.policy.banTime.base, startedAt: startedAt,
@@ -101,12 +104,13 @@ public struct Daemon: Sendable {
                 try? notifier.ready(status: readyStatus)
                 logger.notice("ready", metadata: ["status": "\(readyStatus)"])
             })
-        // Alert services come first: shutdown runs in reverse, so they stop after the engine's last flush.
+        // Alert services first, then the CrowdSec watcher, then the engine: shutdown runs in reverse, so they
+        // stop after the engine's last flush and deliver its bans; the bouncer starts after the engine's
+        // restore (see CrowdSecServices.arranged).
         var services: [any Service] = observability.alertServices
-        services += [engine, StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control]
-        services += sourceServices
-        // After the engine's restore: the bouncer's startup pull then lands in a ruleset that exists.
-        services += crowdsec.services
+        services += crowdsec.arranged(
+            engine: engine,
+            then: [StatePruningService(store: store, offenderRetention: configuration.policy.banTime.history), control] + sourceServices)
         services += feeds.services
         services.append(await ReloadService.onHangup(notifier: notifier, reload: { try await reloader.reload() }))
         if let rulesetGuard { services.append(RulesetWatchService(rulesetGuard: rulesetGuard, engine: engine)) }
@@ -123,8 +127,8 @@ public struct Daemon: Sendable {
         }))
         if let metricsServer = await observability.metricsServer(firewall: firewall) { services.append(metricsServer) }
 
-        // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, followers, control socket, then the
-        // engine last, so every batch the followers handed over is flushed and recorded.
+        // Shutdown runs in reverse order: watchdog (STOPPING=1), reload, bouncer, followers, control socket, then
+        // the engine, so every batch the followers handed over is flushed and recorded, then the watcher.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

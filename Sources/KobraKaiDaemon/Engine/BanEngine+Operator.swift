@@ -37,6 +37,7 @@ extension BanEngine {
         activeBans.remove(targets)
         let current = now()
         for target in targets { policy.release(target, now: current) }
+        onBansLifted?(targets)
         logger.notice("unbanned by operator", metadata: ["targets": "\(targets.map(\.description))"])
     }
 
@@ -53,6 +54,7 @@ extension BanEngine {
             try await firewall.unban(lifted)
             try? await store.removeBans(lifted)
             activeBans.remove(lifted)
+            onBansLifted?(lifted)
             logger.notice("lifted bans now covered by the allowlist", metadata: ["targets": "\(lifted.map(\.description))"])
         } catch {
             logger.error("could not lift allowlisted bans", metadata: ["error": "\(error)"])

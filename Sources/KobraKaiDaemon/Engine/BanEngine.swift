@@ -28,10 +28,12 @@ public actor BanEngine: Service {
     private var pendingPositions: [String: FilePosition] = [:]
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
-    /// Each flush's bans and positions, written in order, one transaction each, by one writer task: the
-    /// next transaction to the kernel never waits for SQLite.
-    private let writes: AsyncStream<StateChanges>
-    private let writeContinuation: AsyncStream<StateChanges>.Continuation
+    /// Attack events (severity above informational) observed since the last flush, for the report history
+    /// (written with the flush's bans).
+    private var pendingEvents: [StoredEvent] = []
+    /// Each flush's bans, events and positions, written in order by one writer task (what piled up during a
+    /// transaction shares the next one): the next transaction to the kernel never waits for SQLite.
+    private let writes = StateWriteQueue()
     var repairInProgress = false
     /// Every ban in force, so that a repair restores without reading the state database.
     var activeBans = ActiveBans()
@@ -48,6 +50,8 @@ public actor BanEngine: Service {
     var rulesetRepairedHandlers: [@Sendable () -> Void] = []
     /// Events by rule and service, bans by reason and origin (no-op backend unless metrics are enabled).
     var metrics: EngineMetrics
+    /// Told of bans lifted by an operator or by a reloaded allowlist (the watcher deletes our CrowdSec decisions).
+    var onBansLifted: (@Sendable ([IPPrefix]) -> Void)?
 
     /// - Parameters:
     ///   - events: events pushed by sources without positions (AMI); log followers call `observe(_:path:position:)`.
@@ -79,11 +83,13 @@ public actor BanEngine: Service {
         self.now = now
         self.logger = logger
         (signals, signalContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        (writes, writeContinuation) = AsyncStream<StateChanges>.makeStream()
     }
 
     /// Adds something to run after each ruleset repair (at assembly: the bouncer and the feeds exist after the engine).
     public func addRulesetRepairedHandler(_ handler: @escaping @Sendable () -> Void) { rulesetRepairedHandlers.append(handler) }
+
+    /// Sets what runs after an operator unban or an allowlist reload lifted bans (set once at assembly).
+    public func setOnBansLifted(_ handler: @escaping @Sendable ([IPPrefix]) -> Void) { onBansLifted = handler }
 
     /// Replaces the allowlist (configuration reload); pending decisions are re-checked at flush.
     public func updateAllowlist(_ allowlist: ProtectedAddresses) { self.allowlist = allowlist }
@@ -91,15 +97,7 @@ public actor BanEngine: Service {
     public func run() async throws {
         let signals = self.signals
         let (writes, store, logger) = (self.writes, self.store, self.logger)
-        let writer = Task {
-            for await changes in writes {
-                do {
-                    try await store.apply(changes)
-                } catch {
-                    logger.error("could not record bans and log positions", metadata: ["bans": "\(changes.bans.count)", "error": "\(error)"])
-                }
-            }
-        }
+        let writer = Task { await writes.runWriter(store: store, logger: logger) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Each signal opens a tick: decisions arriving during it join the same transaction.
@@ -118,7 +116,7 @@ public actor BanEngine: Service {
         }
         signalContinuation.finish()
         await flush()
-        writeContinuation.finish()
+        writes.finish()
         await writer.value
     }
 
@@ -140,6 +138,12 @@ public actor BanEngine: Service {
         metrics.recordEvent(event)
         let current = now()
         recentEvents.append(ObservedEvent(receivedAt: current, event: event))
+        // The history is of attacks: successful logins and challenges (informational) would fill it with the
+        // office's own phones and drown the attackers in the report.
+        if event.severity > .informational {
+            pendingEvents.append(StoredEvent(event, receivedAt: current))
+            signalContinuation.yield()
+        }
         for decision in policy.observe(event, now: current) {
             if let entry = allowlist.entry(overlapping: decision.target) {
                 statistics.bansRefusedByAllowlist += 1
@@ -154,9 +158,11 @@ public actor BanEngine: Service {
     }
 
     func flush() async {
-        guard !pending.isEmpty || !pendingPositions.isEmpty else { return }
+        guard !pending.isEmpty || !pendingPositions.isEmpty || !pendingEvents.isEmpty else { return }
         let positions = pendingPositions
         pendingPositions.removeAll()
+        let events = pendingEvents
+        pendingEvents.removeAll(keepingCapacity: true)
         let decisions = pending.values.filter { allowlist.entry(overlapping: $0.target) == nil }.sorted { $0.target < $1.target }
         pending.removeAll()
         let current = now()
@@ -164,7 +170,7 @@ public actor BanEngine: Service {
         let records = accepted.map {
             BanRecord(target: $0.target, expiresAt: current + $0.duration, reason: $0.reason, origin: $0.origin, createdAt: current)
         }
-        writeContinuation.yield(StateChanges(bans: records, positions: positions))
+        writes.enqueue(StateChanges(bans: records, positions: positions, events: events))
         if !records.isEmpty { onBansApplied?(records) }
         for (decision, record) in zip(accepted, records) {
             metrics.recordBan(rule: decision.rule, origin: decision.origin)

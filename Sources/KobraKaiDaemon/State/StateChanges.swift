@@ -11,16 +11,19 @@ public struct StateChanges: Sendable {
     public var removedTargets: [IPPrefix]
     /// Log positions by configured path.
     public var positions: [String: FilePosition]
+    /// Events observed since the last write, kept for reports (every ban in `bans` also joins the ban history).
+    public var events: [StoredEvent]
 
     public init(
         bans: [BanRecord] = [], countAsOffences: Bool = true, removedTargets: [IPPrefix] = [],
-        positions: [String: FilePosition] = [:]
+        positions: [String: FilePosition] = [:], events: [StoredEvent] = []
     ) {
         self.bans = bans
         self.countAsOffences = countAsOffences
         self.removedTargets = removedTargets
         self.positions = positions
+        self.events = events
     }
 
-    public var isEmpty: Bool { bans.isEmpty && removedTargets.isEmpty && positions.isEmpty }
+    public var isEmpty: Bool { bans.isEmpty && removedTargets.isEmpty && positions.isEmpty && events.isEmpty }
 }

@@ -2,9 +2,9 @@ import KobraKaiCore
 import Logging
 import ServiceLifecycle
 
-/// Deletes expired bans and forgotten offenders from the state store now and then (hourly by default), so
-/// the database stays the size of the active ban list rather than of its history. A timer, not a
-/// polling loop: it does no I/O between runs.
+/// Deletes expired bans, forgotten offenders, and events and ban history older than the store's retention
+/// now and then (hourly by default), so the database stays the size of the active bans plus the report
+/// window. A timer, not a polling loop: it does no I/O between runs.
 public struct StatePruningService: Service {
     private let store: StateStore
     private let interval: Duration
@@ -29,9 +29,14 @@ public struct StatePruningService: Service {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let removed = try await store.pruneExpired(now: now(), offenderRetention: offenderRetention)
-                if removed.bans + removed.offenders > 0 {
-                    logger.debug("pruned state", metadata: ["bans": "\(removed.bans)", "offenders": "\(removed.offenders)"])
+                let current = now()
+                let removed = try await store.pruneExpired(now: current, offenderRetention: offenderRetention)
+                let history = try await store.pruneHistory(now: current)
+                if removed.bans + removed.offenders + history.events + history.bans > 0 {
+                    logger.debug("pruned state", metadata: [
+                        "bans": "\(removed.bans)", "offenders": "\(removed.offenders)",
+                        "events": "\(history.events)", "ban_history": "\(history.bans)",
+                    ])
                 }
             } catch {
                 logger.error("pruning the state database failed", metadata: ["error": "\(error)"])

@@ -26,6 +26,32 @@ enum StateSchema {
                 table.column("offset", .integer).notNull()
             }
         }
+        // Events and every ban ever applied, kept for `kobrakai report` for the configured retention.
+        // Rowids only grow (AUTOINCREMENT), so the row cap deletes a rowid range: cheap inside each batch.
+        migrator.registerMigration("v2: events and ban history") { db in
+            try db.create(table: "event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .integer).notNull().indexed()  // milliseconds since the epoch, as received
+                table.column("address", .text).notNull()
+                table.column("rule", .text).notNull()
+                table.column("service", .text).notNull()
+                table.column("origin", .text).notNull()
+                table.column("account", .text)  // attacker-controlled, bounded; display only
+            }
+            try db.create(table: "ban_history") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("target", .text).notNull().indexed()
+                table.column("reason", .text).notNull()
+                table.column("origin", .text).notNull()
+                table.column("created_at", .integer).notNull().indexed()
+                table.column("expires_at", .integer).notNull()
+            }
+            // Rows the cap deleted before their retention ended, so a report can say its counts are partial.
+            try db.create(table: "history_counter") { table in
+                table.primaryKey("name", .text)
+                table.column("value", .integer).notNull()
+            }
+        }
         // Kept self-contained (one small key/value table) so it stays last whatever other migrations come
         // before it: each feed keeps its position here (APIBAN's last ID).
         migrator.registerMigration("v3: feed state") { db in

@@ -21,17 +21,20 @@ public final class StateStore: Sendable {
 
     public let databasePath: String
     let pool: DatabasePool
+    /// Retention and row cap of the event and ban history.
+    public let historyLimits: HistoryLimits
 
     /// Opens (creating if needed, mode 0700) `directory` and the database in it, and migrates it.
     /// - Throws: `SystemCallError` when the directory cannot be created, GRDB's `DatabaseError` when the
     ///   file is not a usable database.
-    public convenience init(directory: String) throws {
+    public convenience init(directory: String, historyLimits: HistoryLimits = HistoryLimits()) throws {
         if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SystemCallError.current("mkdir \(directory)") }
-        try self.init(databasePath: directory + "/" + Self.fileName)
+        try self.init(databasePath: directory + "/" + Self.fileName, historyLimits: historyLimits)
     }
 
-    public init(databasePath: String) throws {
+    public init(databasePath: String, historyLimits: HistoryLimits = HistoryLimits()) throws {
         self.databasePath = databasePath
+        self.historyLimits = historyLimits
         var configuration = GRDB.Configuration()
         configuration.label = "kobrakai.state"
         // Another process (kkset, a second daemon by mistake) holding the lock: wait rather than fail at once.
@@ -47,40 +50,59 @@ public final class StateStore: Sendable {
 
     /// Applies `changes` in one transaction.
     public func apply(_ changes: StateChanges) async throws {
-        guard !changes.isEmpty else { return }
+        try await apply([changes])
+    }
+
+    /// Applies several changes, in order, in ONE transaction: the engine's writer hands over everything
+    /// that piled up while the previous transaction ran, so a flood costs a few commits a second, not one
+    /// per flush. Events beyond the row cap delete the oldest ones in the same transaction.
+    public func apply(_ batch: [StateChanges]) async throws {
+        guard batch.contains(where: { !$0.isEmpty }) else { return }
+        let limits = historyLimits
         try await pool.write { db in
-            for ban in changes.bans {
-                try db.execute(
-                    sql: """
-                        INSERT INTO ban (target, expires_at, reason, origin, created_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(target) DO UPDATE SET expires_at = excluded.expires_at,
-                            reason = excluded.reason, origin = excluded.origin
-                        """,
-                    arguments: [ban.target.description, ban.expiresAt.millisecondsSinceEpoch, ban.reason,
-                                ban.origin, ban.createdAt.millisecondsSinceEpoch])
-                if changes.countAsOffences {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO offender (target, offence_count, last_ban_at, last_ban_ms) VALUES (?, 1, ?, ?)
-                            ON CONFLICT(target) DO UPDATE SET offence_count = offence_count + 1,
-                                last_ban_at = excluded.last_ban_at, last_ban_ms = excluded.last_ban_ms
-                            """,
-                        arguments: [ban.target.description, ban.createdAt.millisecondsSinceEpoch,
-                                    ban.expiresAt.since(ban.createdAt).milliseconds])
-                }
+            for changes in batch where !changes.isEmpty { try Self.write(changes, to: db) }
+            if batch.contains(where: { !$0.events.isEmpty }) { try Self.enforceCap(table: "event", limits.maximumEvents, db) }
+            if batch.contains(where: { !$0.bans.isEmpty }) { try Self.enforceCap(table: "ban_history", limits.maximumEvents, db) }
+        }
+    }
+
+    private static func write(_ changes: StateChanges, to db: Database) throws {
+        for ban in changes.bans {
+            try db.cachedStatement(sql: """
+                INSERT INTO ban (target, expires_at, reason, origin, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(target) DO UPDATE SET expires_at = excluded.expires_at,
+                    reason = excluded.reason, origin = excluded.origin
+                """).execute(arguments: [ban.target.description, ban.expiresAt.millisecondsSinceEpoch, ban.reason,
+                                         ban.origin, ban.createdAt.millisecondsSinceEpoch])
+            try insertHistory(ban, db)
+            if changes.countAsOffences {
+                try db.cachedStatement(sql: """
+                    INSERT INTO offender (target, offence_count, last_ban_at, last_ban_ms) VALUES (?, 1, ?, ?)
+                    ON CONFLICT(target) DO UPDATE SET offence_count = offence_count + 1,
+                        last_ban_at = excluded.last_ban_at, last_ban_ms = excluded.last_ban_ms
+                    """).execute(arguments: [ban.target.description, ban.createdAt.millisecondsSinceEpoch,
+                                             ban.expiresAt.since(ban.createdAt).milliseconds])
             }
-            for target in changes.removedTargets {
-                try db.execute(sql: "DELETE FROM ban WHERE target = ?", arguments: [target.description])
-            }
-            for (path, position) in changes.positions {
-                try db.execute(
-                    sql: """
-                        INSERT INTO log_position (path, device, inode, offset) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-                            offset = excluded.offset
-                        """,
-                    arguments: [path, Int64(bitPattern: position.identity.device),
-                                Int64(bitPattern: position.identity.inode), position.offset])
+        }
+        for target in changes.removedTargets {
+            try db.execute(sql: "DELETE FROM ban WHERE target = ?", arguments: [target.description])
+        }
+        for (path, position) in changes.positions {
+            try db.execute(
+                sql: """
+                    INSERT INTO log_position (path, device, inode, offset) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
+                        offset = excluded.offset
+                    """,
+                arguments: [path, Int64(bitPattern: position.identity.device),
+                            Int64(bitPattern: position.identity.inode), position.offset])
+        }
+        if !changes.events.isEmpty {
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO event (at, address, rule, service, origin, account) VALUES (?, ?, ?, ?, ?, ?)")
+            for event in changes.events {
+                try insert.execute(arguments: [event.at.millisecondsSinceEpoch, event.address, event.rule, event.service,
+                                               event.origin, event.account])
             }
         }
     }
