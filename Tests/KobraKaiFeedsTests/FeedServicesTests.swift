@@ -49,3 +49,24 @@ struct FeedServicesTests {
         #expect(feeds.controlValues["apiban"]?["state"] == .string("starting"))
     }
 }
+
+@Suite("Feed bans in the ban history")
+struct FeedHistoryTests {
+    @Test("a blocklist ban made through the daemon's feed services is recorded with origin blocklist")
+    func blocklistBanRecorded() async throws {
+        let directory = try TemporaryDirectory()
+        let firewall = InMemoryFirewall()
+        let store = try StateStore(directory: directory.path)
+        try directory.write("203.0.113.9\n", to: "list.txt")
+        var configuration = Configuration()
+        configuration.blocklists.files = [directory.file("list.txt")]
+        let feeds = try FeedServices.make(configuration, firewall: firewall, store: store,
+                                          engine: try FeedServicesTests.engine(store, firewall))
+        try await #require(feeds.blocklists).synchronize()
+        let recorded = await eventually { (try? await store.banHistory())?.contains { $0.origin == "blocklist" } == true }
+        #expect(recorded)
+        let history = try await store.banHistory()
+        #expect(history.map(\.target) == [IPPrefix("203.0.113.9")!])
+        #expect(history.map(\.origin) == ["blocklist"])
+    }
+}

@@ -15,6 +15,7 @@ public struct FeedServices: Sendable {
         self.blocklists = blocklists
     }
 
+    /// Every feed ban also goes into the ban history (`kobrakai report` by origin); `onBansApplied` is told too.
     /// Reads the APIBAN key (inline or from `apiban.key_file`, refused when other users can read it).
     /// - Throws: `DaemonStartupError` (exit 78) naming the key.
     public static func make(
@@ -22,6 +23,11 @@ public struct FeedServices: Sendable {
         onBansApplied: (@Sendable ([BanRecord]) -> Void)? = nil
     ) throws(DaemonStartupError) -> FeedServices {
         let isProtected: @Sendable (IPPrefix) async -> Bool = { await engine.allowlistEntry(overlapping: $0) != nil }
+        let history = recordingHistory(in: store)
+        let onBansApplied: @Sendable ([BanRecord]) -> Void = { records in
+            history(records)
+            onBansApplied?(records)
+        }
         var apiban: APIBanService?
         if configuration.apiban.enabled {
             let key = try apiBanKey(configuration.apiban)
