@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Collects the `BENCH name=... key=value ...` lines every benchmark prints and writes ONE Markdown table:
+KobraKai's figure, the alternative's figure measured in the same run, and the ratio.
+
+    scripts/bench/aggregate.py CONDITIONS_FILE LOG...
+
+CONDITIONS_FILE holds `key=value` lines about the machine (scripts/bench.sh writes it). A benchmark that
+failed or did not run shows as "not measured" with the reason (a `BENCH name=failed.X reason=...` line).
+"""
+import re
+import shlex
+import sys
+
+
+def parse(paths):
+    records, failures = {}, {}
+    for path in paths:
+        try:
+            lines = open(path, errors="replace").read().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if not line.startswith("BENCH "):
+                continue
+            fields = dict(part.split("=", 1) for part in shlex.split(line[6:]) if "=" in part)
+            name = fields.pop("name", "")
+            if name.startswith("failed."):
+                failures[name[7:]] = fields.get("reason", "failed")
+            else:
+                records[name] = fields
+    return records, failures
+
+
+def number(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def group(value, digits=0):
+    return f"{value:,.{digits}f}" if value is not None else "?"
+
+
+def main():
+    conditions = dict(line.split("=", 1) for line in open(sys.argv[1]).read().splitlines() if "=" in line)
+    records, failures = parse(sys.argv[2:])
+    rows = []
+
+    def missing(section, what):
+        reason = failures.get(section, "did not run")
+        rows.append((what, f"not measured: {reason}", "", ""))
+
+    scan = records.get("scan")
+    if scan:
+        lines = number(scan["lines"])
+        kk_wall, kk_cpu = number(scan["kobrakai_wall_s"]), number(scan["kobrakai_cpu_s"])
+        fb_wall, fb_cpu = number(scan["fail2ban_wall_s"]), number(scan["fail2ban_cpu_s"])
+        rows.append((f"Scan a generated Asterisk log, {group(lines)} lines (`make bench-scan`)",
+                     f"`kobrakai scan --json`: {group(lines / kk_wall)} lines/s ({kk_wall:.2f} s wall, "
+                     f"{kk_cpu:.2f} s CPU on {conditions.get('cpus', '?')} cores; median of 5); "
+                     f"addresses vs answer key: {scan['kobrakai_match']}",
+                     f"`fail2ban-regex` (asterisk.conf): {group(lines / fb_wall)} lines/s ({fb_wall:.1f} s wall, "
+                     f"{fb_cpu:.1f} s CPU, one core); vs answer key: {scan['fail2ban_match'].replace('_', ' ')}",
+                     f"**{fb_wall / kk_wall:.0f}× faster** wall, {fb_cpu / kk_cpu:.0f}× less CPU"))
+    else:
+        missing("scan", "Scan throughput")
+
+    for key, what in (("netlink.bulk", "Load {n} IPv4 bans with timeouts into an empty set"),
+                      ("netlink.restore", "Restore after `nft flush ruleset`: table, sets, chain + {n} bans with comments")):
+        record = records.get(key)
+        if not record:
+            missing(key.split(".")[0], what.format(n="100,000"))
+            continue
+        kk, nft = number(record["kobrakai_ms"]), number(record["nft_ms"])
+        kk_cpu, nft_cpu = number(record["kobrakai_cpu_ms"]), number(record["nft_cpu_ms"])
+        rows.append((what.format(n=group(number(record["elements"]))) + f" (median of {record['reps']})",
+                     f"netlink: {kk:.0f} ms ({record['kobrakai_min_ms']}–{record['kobrakai_max_ms']}); CPU {kk_cpu:.0f} ms",
+                     f"`nft -f`: {nft:.0f} ms ({record['nft_min_ms']}–{record['nft_max_ms']}); CPU {nft_cpu:.0f} ms",
+                     f"**{kk / nft:.2f}×** the time ({nft / kk:.1f}× faster); CPU {kk_cpu / nft_cpu:.2f}×"))
+
+    record = records.get("netlink.roundtrip")
+    if record:
+        kk, nft = number(record["kobrakai_us"]), number(record["nft_us"])
+        rows.append((f"One ban, send to kernel ACK (median of {record['iterations']} / {record['nft_iterations']})",
+                     f"netlink, persistent socket: {kk:.1f} µs", f"`nft add element`: {nft / 1000:.2f} ms",
+                     f"**{nft / kk:.0f}× faster**"))
+    else:
+        missing("netlink", "One ban round trip")
+
+    record = records.get("daemon.latency")
+    if record:
+        rows.append((f"Ban latency, log line → kernel set (`kobrakai run`, {group(number(record['attacks']))} attacks)",
+                     f"median {record['median_ms']} ms, p99 {record['p99_ms']} ms, max {record['max_ms']} ms",
+                     "no side-by-side figure (fail2ban polls or inotifies its log and forks a ban action per ban; not run here)",
+                     ""))
+    else:
+        missing("daemon", "End-to-end ban latency")
+    record = records.get("daemon.restore")
+    if record:
+        rows.append((f"Daemon repair after `nft flush ruleset` with {group(number(record['bans']))} bans",
+                     f"back in {record['repair_ms']} ms (start-up with restore: {record['startup_ms']} ms)",
+                     "no alternative keeps bans across a flush by itself", ""))
+
+    pps = {key[4:]: value for key, value in records.items() if key.startswith("pps.") and "received_pps" in value}
+    if pps:
+        iptables = records.get("pps.iptables_version", {}).get("text", "?")
+        def rate(key):
+            return number(pps[key]["received_pps"]) if key in pps else None
+        banned, empty, bare = rate("kobrakai_banned"), rate("kobrakai_empty"), rate("none")
+        sample = pps.get("kobrakai_banned") or next(iter(pps.values()))
+        bans, rules = group(number(sample["bans"])), group(number(sample["rules"]))
+        def cpu(key):
+            return f"sender core {float(pps[key]['sender_cpu']) * 100:.0f}% busy" if key in pps else ""
+        rows.append((f"UDP packets/s received on port 5060 over veth, sender NOT banned (every packet looked up); "
+                     f"median of {sample['reps']} × {sample['seconds']} s",
+                     f"{bans} bans in `ban_v4`: **{group(banned)}**/s; sets empty: {group(empty)}/s; "
+                     f"no firewall: {group(bare)}/s ({cpu('kobrakai_banned')})",
+                     f"{rules} `iptables -A INPUT -s x -j DROP` rules, `{iptables}`: {group(rate('iptables_nft'))}/s"
+                     + (f"; iptables-legacy: {group(rate('iptables_legacy'))}/s" if "iptables_legacy" in pps else ""),
+                     (f"100k bans vs empty set: {banned / empty:.2f}×; **{banned / rate('iptables_nft'):.0f}× the "
+                      f"packets of iptables-nft**" if banned and empty and rate("iptables_nft") else "?")
+                     + (f", {banned / rate('iptables_legacy'):.1f}× iptables-legacy" if rate("iptables_legacy") else "")))
+    else:
+        missing("pps", "Packets per second through the ban set")
+
+    ours, theirs = records.get("crowdsec.kobrakai"), records.get("crowdsec.firewall_bouncer")
+    if ours and theirs:
+        def sync(record):
+            text = f"{record['present_s']} s" if record["present_s"] != "none" else "never complete"
+            if int(record["never_arrived_max"]):
+                text += f" ({record['complete_rounds']}/{record['rounds']} rounds complete; up to {record['never_arrived_max']} never arrived)"
+            ranges = ("ranges kept as ranges" if int(record["ranges_as_prefix"]) == int(record["ranges"])
+                      else f"{record['ranges_truncated']} of {record['ranges']} ranges truncated to one address"
+                      + (f", {record['ranges_absent']} absent" if int(record["ranges_absent"]) else ""))
+            return f"{text}; removal {record['removed_s']} s; CPU {record['cpu_add_s']} s; {ranges}"
+        ratio = ""
+        if ours["present_s"] != "none" and theirs["present_s"] != "none":
+            ratio = f"**{number(theirs['present_s']) / number(ours['present_s']):.2f}×** faster to all present"
+        rows.append((f"CrowdSec sync: `cscli decisions import` of {group(number(ours['decisions']))} decisions "
+                     f"({ours['ranges']} ranges) → all in the kernel set, both polling every {ours['poll']} "
+                     f"(import returns after {ours['import_s']} s); median of {ours['rounds']}",
+                     "kobrakai: " + sync(ours), "crowdsec-firewall-bouncer 0.0.25 (nftables): " + sync(theirs), ratio))
+    else:
+        missing("crowdsec", "CrowdSec sync")
+
+    print(f"Measured {conditions.get('date', '?')} on {conditions.get('cpus', '?')} CPUs ({conditions.get('cpu_model', '?')}), "
+          f"kernel {conditions.get('kernel', '?')}, {conditions.get('nft', '?')}, {conditions.get('iptables', '?')}, "
+          f"fail2ban {conditions.get('fail2ban', '?')}, {conditions.get('swift', '?')}, release build.")
+    print(f"Load average {conditions.get('load_start', '?')} at start, {conditions.get('load_end', '?')} at the end "
+          f"(1-min peak {conditions.get('load_max', '?')}); compiler processes of other jobs running: "
+          f"{conditions.get('compilers', '?')} at start, {conditions.get('compilers_mean', '?')} on average (sampled every 5 s); "
+          f"total wall time {conditions.get('elapsed', '?')} s. {conditions.get('note', '')}".rstrip())
+    print()
+    print("| Benchmark | KobraKai | The alternative, same run | Ratio |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+
+
+if __name__ == "__main__":
+    main()
