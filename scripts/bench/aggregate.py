@@ -103,24 +103,38 @@ def main():
                      "no alternative keeps bans across a flush by itself", ""))
 
     pps = {key[4:]: value for key, value in records.items() if key.startswith("pps.") and "received_pps" in value}
-    if pps:
+    if "kobrakai_banned" in pps:
         iptables = records.get("pps.iptables_version", {}).get("text", "?")
-        def rate(key):
-            return number(pps[key]["received_pps"]) if key in pps else None
-        banned, empty, bare = rate("kobrakai_banned"), rate("kobrakai_empty"), rate("none")
-        sample = pps.get("kobrakai_banned") or next(iter(pps.values()))
+
+        def figure(key):
+            if key not in pps:
+                return "not measured"
+            record = pps[key]
+            return (f"{group(number(record['received_pps']))}/s ({group(number(record['per_cpu_second']))} per CPU-s, "
+                    f"sender core {float(record['sender_cpu']) * 100:.0f}% busy, {float(record['sender_wait']) * 100:.0f}% waiting)")
+
+        def ratio(key, other):
+            if key not in pps or other not in pps:
+                return "?"
+            wall = number(pps[key]["received_pps"]) / number(pps[other]["received_pps"])
+            cpu = number(pps[key]["per_cpu_second"]) / number(pps[other]["per_cpu_second"])
+            return f"{cpu:.2f}× per CPU-s ({wall:.2f}× wall)"
+
+        sample = pps["kobrakai_banned"]
         bans, rules = group(number(sample["bans"])), group(number(sample["rules"]))
-        def cpu(key):
-            return f"sender core {float(pps[key]['sender_cpu']) * 100:.0f}% busy" if key in pps else ""
-        rows.append((f"UDP packets/s received on port 5060 over veth, sender NOT banned (every packet looked up); "
-                     f"median of {sample['reps']} × {sample['seconds']} s",
-                     f"{bans} bans in `ban_v4`: **{group(banned)}**/s; sets empty: {group(empty)}/s; "
-                     f"no firewall: {group(bare)}/s ({cpu('kobrakai_banned')})",
-                     f"{rules} `iptables -A INPUT -s x -j DROP` rules, `{iptables}`: {group(rate('iptables_nft'))}/s"
-                     + (f"; iptables-legacy: {group(rate('iptables_legacy'))}/s" if "iptables_legacy" in pps else ""),
-                     (f"100k bans vs empty set: {banned / empty:.2f}×; **{banned / rate('iptables_nft'):.0f}× the "
-                      f"packets of iptables-nft**" if banned and empty and rate("iptables_nft") else "?")
-                     + (f", {banned / rate('iptables_legacy'):.1f}× iptables-legacy" if rate("iptables_legacy") else "")))
+        setup = (f"UDP packets/s received on port 5060 over veth, sender not banned so every packet is looked up "
+                 f"(median of {sample['reps']} × {sample['seconds']} s)")
+        rows.append((f"{setup}: {bans} bans vs empty sets",
+                     f"{bans} bans in `ban_v4`: {figure('kobrakai_banned')}",
+                     f"same ruleset, sets empty: {figure('kobrakai_empty')}; no firewall at all: {figure('none')}",
+                     "100k bans / empty: " + ratio("kobrakai_banned", "kobrakai_empty")))
+        legacy = f"; `iptables-legacy`: {figure('iptables_legacy')}" if "iptables_legacy" in pps else ""
+        rows.append((f"{setup}: {bans} bans vs {rules} per-address `iptables -A INPUT -s x -j DROP` rules "
+                     f"(KobraKai v2/SIPban style; `iptables -V`: {iptables})",
+                     f"{bans} bans in `ban_v4`: {figure('kobrakai_banned')}",
+                     f"`iptables-nft`: {figure('iptables_nft')}{legacy}",
+                     "**" + ratio("kobrakai_banned", "iptables_nft") + "** vs iptables-nft"
+                     + (f"; {ratio('kobrakai_banned', 'iptables_legacy')} vs iptables-legacy" if legacy else "")))
     else:
         missing("pps", "Packets per second through the ban set")
 
