@@ -6,17 +6,19 @@
 #
 # Sizes (environment or make variables):
 #   SCAN_LINES=300000        log lines for kobrakai scan vs fail2ban-regex
+#   POLICY_EVENTS=1000000    events for BanPolicy (fail2ban's FailManager gets a tenth)
+#   FOLLOW_LINES=1000000     log lines for the LogFollower vs tail
 #   ELEMENTS=100000 REPS=5   bulk load / restore size and repetitions (kkbench)
 #   ATTACKS=1000 RESTORE=100000   daemon latency attacks / bans restored (kobrakai-daemon-bench)
 #   PPS_SECONDS=3 PPS_REPS=3 PPS_BANS=100000 PPS_RULES=10000   packet rate (kobrakai-pps-bench)
 #   CROWDSEC_DECISIONS=10000 CROWDSEC_RANGES=100 CROWDSEC_ROUNDS=5 CROWDSEC_POLL=1s   CrowdSec sync
-#   BENCH_ONLY="scan netlink daemon pps crowdsec"   the sections to run
+#   BENCH_ONLY="scan policy follow netlink daemon pps crowdsec"   the sections to run
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "make bench: needs root (private network namespaces, nftables)" >&2; exit 77; }
 out=${OUT:-$(pwd)/bench-out}
 mkdir -p "$out"
-sections=${BENCH_ONLY:-scan netlink daemon pps crowdsec}
+sections=${BENCH_ONLY:-scan policy follow netlink daemon pps crowdsec}
 conditions=$out/conditions.txt
 
 # Bench-only Debian packages (make test does not need them): the alternatives measured side by side.
@@ -44,7 +46,7 @@ compilers() { pgrep -c -x 'swift-frontend|clang|clang\+\+|swift-build|ld|ld.gold
 } >"$conditions"
 
 echo "make bench: building release binaries" >&2
-for product in kobrakai kkbench kobrakai-daemon-bench kobrakai-pps-bench; do
+for product in kobrakai kkbench kobrakai-daemon-bench kobrakai-pps-bench kobrakai-policy-bench kobrakai-follow-bench; do
     swift build -c release --product "$product" >&2 || { echo "make bench: building $product failed" >&2; exit 1; }
 done
 bin=$(swift build -c release --show-bin-path)
@@ -75,6 +77,8 @@ section() {
 }
 
 section scan env LINES="${SCAN_LINES:-300000}" scripts/bench-scan.sh
+section policy scripts/bench-policy.sh "${POLICY_EVENTS:-1000000}"
+section follow "$bin/kobrakai-follow-bench" --lines "${FOLLOW_LINES:-1000000}"
 section netlink "$bin/kkbench" --elements "${ELEMENTS:-100000}" --reps "${REPS:-5}"
 section daemon env ATTACKS="${ATTACKS:-1000}" RESTORE="${RESTORE:-100000}" "$bin/kobrakai-daemon-bench"
 section pps "$bin/kobrakai-pps-bench"

@@ -38,8 +38,9 @@ PORT = 8080
 OUR_KEY = "kobrakaibenchbouncerkey0123456789"
 THEIR_KEY = "firewallbenchbouncerkey0123456789"
 TIMEOUT = 180.0
-# A bouncer that has not changed its set for this long after the LAPI call returned is done (maybe incomplete).
-SETTLE = 15.0
+# A bouncer that has not changed its set for this long after the LAPI call returned is done (maybe incomplete);
+# with a 1 s poll interval that is five pulls.
+SETTLE = 5.0
 
 
 def run(*args, ns=None, check=True, input=None):
@@ -77,8 +78,11 @@ class Child:
     """A program started inside a namespace, output to a log file; stopped with SIGTERM, then SIGKILL."""
 
     def __init__(self, ns, args, log):
-        self.log = log
-        self.process = subprocess.Popen(["ip", "netns", "exec", ns] + args, stdout=open(log, "ab"),
+        self.ns, self.args, self.log = ns, args, log
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(["ip", "netns", "exec", self.ns] + self.args, stdout=open(self.log, "ab"),
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def cpu_seconds(self):
@@ -170,7 +174,7 @@ def missing(elements, expected):
     return absent
 
 
-def wait_for(side, remaining, started, source_done, result, key):
+def wait_for(side, remaining, started, source_done, result, key, settle=SETTLE):
     """Polls `side` until `remaining(elements)` is empty, or until nothing has changed for SETTLE seconds
     after the import/delete returned. Stores (time when done or None, what is left, time of the last
     change, polls, elements)."""
@@ -185,7 +189,7 @@ def wait_for(side, remaining, started, source_done, result, key):
         if not left:
             result[key] = (now, left, last_change, polls, elements)
             return
-        if (source_done.is_set() and now - last_change > SETTLE) or now > TIMEOUT:
+        if (source_done.is_set() and now - last_change > settle) or now > TIMEOUT:
             result[key] = (None, left, last_change, polls, elements)
             return
 
@@ -215,8 +219,9 @@ def main():
             sides = [Side("kobrakai", NS_OURS, [("inet", "kobrakai", "ban_v4"), ("inet", "kobrakai", "ban_net_v4")]),
                      Side("crowdsec-firewall-bouncer", NS_THEIRS, [("ip", "crowdsec", "crowdsec-blacklists")])]
             warm_up(cscli, sides, [ours, theirs])
-            report(measure(cscli, work, sides, [ours, theirs], total, ranges, rounds), total, ranges, rounds, poll,
-                   [ours, theirs])
+            results = measure(cscli, work, sides, [ours, theirs], total, ranges, rounds)
+            startup = measure_startup(cscli, work, sides, [ours, theirs], total, ranges)
+            report(results, startup, total, ranges, rounds, poll)
     finally:
         for child in reversed(children):
             child.stop()
@@ -428,6 +433,42 @@ def measure(cscli, work, sides, children, total, ranges, rounds):
     return results
 
 
+def measure_startup(cscli, work, sides, children, total, ranges):
+    """A bouncer (re)started while the LAPI already holds `total` decisions: its first pull is a full
+    `startup=true` one, which no concurrent import can race. Both are stopped, their sets emptied, the
+    decisions imported, then both started at the same moment; timed from that moment to all present."""
+    for child in children:
+        child.stop()
+    run("nft", "flush", "set", "inet", "kobrakai", "ban_v4", ns=NS_OURS, check=False)
+    run("nft", "flush", "set", "inet", "kobrakai", "ban_net_v4", ns=NS_OURS, check=False)
+    run("nft", "delete", "table", "ip", "crowdsec", ns=NS_THEIRS, check=False)
+    run("nft", "delete", "table", "ip6", "crowdsec6", ns=NS_THEIRS, check=False)
+    singles, networks = decisions(total, ranges, 7)
+    for scope, values in (("Ip", singles), ("Range", networks)):
+        path = f"{work}/startup-{scope}.json"
+        json.dump([{"duration": "4h", "type": "ban", "value": value, "reason": "kkbench"} for value in values],
+                  open(path, "w"))
+        cscli("decisions", "import", "--scope", scope, "-i", path)
+    expected = singles + networks
+    outcome, done = {}, threading.Event()
+    done.set()
+    started = time.monotonic()
+    for child in children:
+        child.start()
+    # A longer settle time: a starting bouncer may take a few seconds before its first pull.
+    threads = [threading.Thread(target=wait_for, args=(side, lambda elements: missing(elements, expected), started,
+                                                       done, outcome, side.name, 30.0)) for side in sides]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("start-up with the decisions already in the LAPI: "
+          + "; ".join(f"{side.name}: all present {fmt(outcome[side.name][0])}"
+                      + (f" ({len(outcome[side.name][1])} missing)" if outcome[side.name][1] else "") for side in sides),
+          flush=True)
+    return [outcome[side.name] for side in sides]
+
+
 def fmt(seconds):
     return "never" if seconds is None else f"{seconds:.2f} s"
 
@@ -451,7 +492,7 @@ def range_handling(elements, networks):
     return as_prefix, truncated, len(networks) - as_prefix - truncated, sample
 
 
-def report(results, total, ranges, rounds, poll, children):
+def report(results, startup, total, ranges, rounds, poll):
     names = results[0]["names"]
 
     def median(values):
@@ -477,19 +518,23 @@ def report(results, total, ranges, rounds, poll, children):
         else:
             kept = f"{as_prefix} kept as prefixes, {truncated} truncated to one address, {absent} absent{sample}"
         complete = sum(1 for a in adds if a is not None)
+        settled = [side["add"][2] for side in sides]
         print(f"  {name:<26} all present: {fmt(median(adds))} (runs {', '.join(fmt(a) for a in adds)}; "
               f"{complete}/{rounds} rounds complete, never-arrived per round {lost}); all removed: {fmt(median(removes))}")
+        print(f"  {'':<26} set final (last change) after {fmt(median(settled))} (runs {', '.join(fmt(a) for a in settled)}); "
+              f"start-up with {total:,} decisions in the LAPI: all present {fmt(startup[index][0])}")
         print(f"  {'':<26} CPU {cpu_add:.2f} s to add, {cpu_remove:.2f} s to remove; ranges: {kept}")
         key = "kobrakai" if name == "kobrakai" else "firewall_bouncer"
         def value(seconds):
             return "none" if seconds is None else f"{seconds:.3f}"
-        last_change = median([side["add"][2] for side in sides])
+        last_change = median(settled)
         print(f"BENCH name=crowdsec.{key} decisions={total} ranges={ranges} rounds={rounds} poll={poll} "
               f"present_s={value(median(adds))} complete_rounds={complete} never_arrived_max={max(lost)} "
               f"last_change_s={value(last_change)} removed_s={value(median(removes))} "
               f"cpu_add_s={cpu_add:.2f} cpu_remove_s={cpu_remove:.2f} "
               f"ranges_as_prefix={as_prefix} ranges_truncated={truncated} ranges_absent={absent} "
-              f"import_s={median([r['imported'] for r in results]):.3f}")
+              f"import_s={median([r['imported'] for r in results]):.3f} startup_present_s={value(startup[index][0])} "
+              f"startup_missing={len(startup[index][1])}")
     print("  (present: every Ip in the set and every Range there as a prefix or, for a bouncer that truncates,")
     print("   as a single address inside it; timed from the start of the first `cscli decisions import`; each set polled")
     print("   from its own thread with `nft -j list set`, so the resolution is one such listing, ~0.1 s;")
