@@ -83,6 +83,12 @@ struct PacketRateBenchmark {
                          median.senderBusy, median.senderWaiting, median.softirqBusy, median.receiverBusy, bans, rules, seconds, reps))
         }
         print("BENCH name=pps.iptables_version text=\"\(iptablesVersion)\"")
+        if let bare = results[.none].map(Measurement.median) {
+            print(String(format: "  bottleneck: the sending core. veth delivers each packet in the sender's softirq, so that one "
+                         + "core runs the system call, IP, netfilter and UDP up to the socket queue (sender thread %.0f%% of a "
+                         + "CPU, %.0f%% waiting for one while other jobs ran; receiver thread %.0f%%, socket queue drops %d).",
+                         bare.senderBusy * 100, bare.senderWaiting * 100, bare.receiverBusy * 100, bare.queueDrops))
+        }
         print("  (sender cpu: share of one CPU the sending thread ran, including the softirq receive path and the")
         print("   firewall it drives; waited: share it spent runnable but waiting for a CPU, i.e. other load;")
         print("   ksoftirqd: deferred receive work (all CPUs, other load included); per CPU-s: packets received per")

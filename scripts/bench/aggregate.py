@@ -198,6 +198,25 @@ def main():
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    if "kobrakai_banned" in pps:
+        dropped = sum(int(record.get("queue_drops", 0)) for record in pps.values())
+        drops = "no socket-queue drops in any scenario" if dropped == 0 else f"{dropped:,} socket-queue drops in total"
+        print()
+        print("Packets/s: the bottleneck is the sending core. veth delivers each packet in the sender's softirq, so one core "
+              "runs the send system call, IP, netfilter and UDP up to the receiver's socket; the other core drains the "
+              f"socket with recvmmsg ({drops}). Wall-clock rates fall when other jobs "
+              "take that core (see \"waiting\"); packets per CPU-second of the sending core (plus ksoftirqd) is the figure "
+              "that load moves least, so ratios are given by CPU-second first.")
+    ours, theirs = records.get("crowdsec.kobrakai"), records.get("crowdsec.firewall_bouncer")
+    if ours and theirs:
+        incomplete = [int(r["rounds"]) - int(r["complete_rounds"]) for r in (ours, theirs)]
+        print()
+        print("CrowdSec: \"never arrived\" decisions were listed by `cscli decisions list` but never sent to the bouncer: "
+              "CrowdSec 1.4.6's `/v1/decisions/stream` delta can skip a batch that the import commits while a bouncer "
+              f"pulls (this run: {incomplete[0]} of {ours['rounds']} rounds for kobrakai, {incomplete[1]} for "
+              "crowdsec-firewall-bouncer; only a full pull, e.g. at start-up, brings them back). \"Set final\" is when "
+              "the set last changed. Sync time is dominated by the import itself and the poll interval, so the two "
+              "bouncers' times are close; their CPU time is not.")
 
 
 if __name__ == "__main__":
