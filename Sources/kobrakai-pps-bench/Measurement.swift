@@ -24,33 +24,3 @@ struct Measurement: Sendable {
         samples.sorted { $0.receivedPerSecond < $1.receivedPerSecond }[samples.count / 2]
     }
 }
-
-/// CPU time of the kernel's softirq threads (/proc/PID/schedstat of every `ksoftirqd/N`).
-enum SoftirqThreads {
-    static func runTime() -> Duration {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        var total = Duration.zero
-        for entry in entries where entry.first?.isNumber == true {
-            guard let name = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
-                  name.hasPrefix("ksoftirqd/"),
-                  let text = try? String(contentsOfFile: "/proc/\(entry)/schedstat", encoding: .utf8),
-                  let run = text.split(separator: " ").first.flatMap({ Int64($0) })
-            else { continue }
-            total += .nanoseconds(run)
-        }
-        return total
-    }
-}
-
-/// Counters of the receiver namespace's UDP layer (/proc/thread-self/net/snmp, read on its thread).
-enum UDPCounters {
-    static func receiveBufferErrors() -> Int {
-        let text = (try? String(contentsOfFile: "/proc/thread-self/net/snmp", encoding: .utf8)) ?? ""
-        let lines = text.split(separator: "\n").filter { $0.hasPrefix("Udp:") }
-        guard lines.count >= 2 else { return 0 }
-        let names = lines[0].split(separator: " ")
-        let values = lines[1].split(separator: " ")
-        guard let index = names.firstIndex(of: "RcvbufErrors"), index < values.count else { return 0 }
-        return Int(values[index]) ?? 0
-    }
-}

@@ -1,14 +1,7 @@
 import Glibc
 
-/// `sendmmsg`/`recvmmsg` and their `struct mmsghdr` without a C shim: glibc declares them only under
-/// _GNU_SOURCE, which Swift's Glibc module does not set, so the functions are looked up at run time and the
-/// struct is mirrored here (a `msghdr` and the `unsigned int` length the kernel fills in; 64 bytes with
-/// padding on 64-bit Linux, checked at start).
-struct MessageEntry {
-    var header: msghdr
-    var length: UInt32
-}
-
+/// `sendmmsg`/`recvmmsg` without a C shim: glibc declares them only under _GNU_SOURCE, which Swift's Glibc
+/// module does not set, so the functions are looked up at run time (their `struct mmsghdr` is `MessageEntry`).
 enum MultipleMessages {
     typealias SendFunction = @convention(c) (Int32, UnsafeMutableRawPointer, UInt32, Int32) -> Int32
     typealias ReceiveFunction = @convention(c) (Int32, UnsafeMutableRawPointer, UInt32, Int32,

@@ -48,9 +48,3 @@ struct VethLink: Sendable {
         for command in commands { try await run(in: namespace, ["ip"] + command) }
     }
 }
-
-/// A benchmark step that could not do what it meant to.
-struct PacketBenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
