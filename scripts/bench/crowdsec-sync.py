@@ -197,6 +197,8 @@ def wait_for(side, remaining, started, source_done, result, key, settle=SETTLE):
 def main():
     if os.geteuid() != 0:
         raise SystemExit("bench-crowdsec: needs root (network namespaces, nftables)")
+    # SIGTERM (make interrupted, a CI timeout) unwinds like Ctrl-C, so the namespaces and children go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     total = int(os.environ.get("CROWDSEC_DECISIONS", "10000"))
     ranges = int(os.environ.get("CROWDSEC_RANGES", "100"))
     rounds = int(os.environ.get("CROWDSEC_ROUNDS", "5"))
