@@ -391,7 +391,7 @@ def timed_round(commands, cscli, sides, children, remaining):
     cpu_before = [child.cpu_seconds() for child in children]
     outcome, done = {}, threading.Event()
     started = time.monotonic()
-    threads = [threading.Thread(target=wait_for, args=(side, remaining, started, done, outcome, side.name))
+    threads = [threading.Thread(target=wait_for, args=(side, remaining, started, done, outcome, side.name), daemon=True)
                for side in sides]
     for thread in threads:
         thread.start()
@@ -459,7 +459,7 @@ def measure_startup(cscli, work, sides, children, total, ranges):
         child.start()
     # A longer settle time: a starting bouncer may take a few seconds before its first pull.
     threads = [threading.Thread(target=wait_for, args=(side, lambda elements: missing(elements, expected), started,
-                                                       done, outcome, side.name, 30.0)) for side in sides]
+                                                       done, outcome, side.name, 30.0), daemon=True) for side in sides]
     for thread in threads:
         thread.start()
     for thread in threads:
