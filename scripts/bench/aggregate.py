@@ -7,7 +7,6 @@ KobraKai's figure, the alternative's figure measured in the same run, and the ra
 CONDITIONS_FILE holds `key=value` lines about the machine (scripts/bench.sh writes it). A benchmark that
 failed or did not run shows as "not measured" with the reason (a `BENCH name=failed.X reason=...` line).
 """
-import re
 import shlex
 import sys
 
@@ -182,7 +181,9 @@ def main():
                      f"({ours['ranges']} /24 ranges) → in the kernel set, both bouncers polling a real CrowdSec 1.4.6 "
                      f"LAPI every {ours['poll']} (the imports return after {ours['import_s']} s); median of {ours['rounds']} rounds",
                      "kobrakai: " + sync(ours), "crowdsec-firewall-bouncer 0.0.25 (nftables): " + sync(theirs),
-                     "; ".join(ratios)))
+                     "; ".join(ratios)
+                     + (f" ({ours['retried_rounds']} round(s) rerun after the LAPI refused an import)"
+                        if int(ours.get("retried_rounds", "0")) else "")))
     else:
         missing("crowdsec", "CrowdSec sync")
 

@@ -25,8 +25,8 @@ import sys
 import tempfile
 
 from crowdsec_measure import Side, fmt, host_numbers, measure, measure_startup, warm_up
-from crowdsec_setup import (NS_OURS, NS_THEIRS, REPO, SETTLE, Namespaces, install, start_firewall_bouncer,
-                            start_kobrakai, start_lapi)
+from crowdsec_setup import (NS_OURS, NS_THEIRS, REPO, SETTLE, CommandFailed, Namespaces, install,
+                            start_firewall_bouncer, start_kobrakai, start_lapi)
 
 
 def main():
@@ -56,9 +56,11 @@ def main():
             sides = [Side("kobrakai", NS_OURS, [("inet", "kobrakai", "ban_v4"), ("inet", "kobrakai", "ban_net_v4")]),
                      Side("crowdsec-firewall-bouncer", NS_THEIRS, [("ip", "crowdsec", "crowdsec-blacklists")])]
             warm_up(cscli, sides, [ours, theirs])
-            results = measure(cscli, work, sides, [ours, theirs], total, ranges, rounds)
+            results, failures = measure(cscli, work, sides, [ours, theirs], total, ranges, rounds)
             startup = measure_startup(cscli, work, sides, [ours, theirs], total, ranges)
-            report(results, startup, total, ranges, rounds, poll)
+            report(results, failures, startup, total, ranges, rounds, poll)
+    except CommandFailed as error:
+        raise SystemExit(f"bench-crowdsec: {error}")
     finally:
         for child in reversed(children):
             child.stop()
@@ -84,7 +86,7 @@ def range_handling(elements, networks):
     return as_prefix, truncated, len(networks) - as_prefix - truncated, sample
 
 
-def report(results, startup, total, ranges, rounds, poll):
+def report(results, failures, startup, total, ranges, rounds, poll):
     names = results[0]["names"]
 
     def median(values):
@@ -97,6 +99,8 @@ def report(results, startup, total, ranges, rounds, poll):
     print(f"  the imports returned after (median) {median([r['imported'] for r in results]):.2f} s "
           f"(the LAPI lists {', '.join(str(r['active']) for r in results)} active decisions); "
           f"`delete --all` returned after {median([r['deleted'] for r in results]):.2f} s")
+    if failures:
+        print(f"  {len(failures)} round(s) run again after a cscli failure: {'; '.join(failures)}")
     for index, name in enumerate(names):
         sides = [r["sides"][index] for r in results]
         adds = [side["add"][0] for side in sides]
@@ -126,7 +130,7 @@ def report(results, startup, total, ranges, rounds, poll):
               f"cpu_add_s={cpu_add:.2f} cpu_remove_s={cpu_remove:.2f} "
               f"ranges_as_prefix={as_prefix} ranges_truncated={truncated} ranges_absent={absent} "
               f"import_s={median([r['imported'] for r in results]):.3f} startup_present_s={value(startup[index][0])} "
-              f"startup_missing={len(startup[index][1])}")
+              f"startup_missing={len(startup[index][1])} retried_rounds={len(failures)}")
     print("  (present: every Ip in the set and every Range there as a prefix or, for a bouncer that truncates,")
     print("   as a single address inside it; timed from the start of the first `cscli decisions import`; each set polled")
     print("   from its own thread with `nft -j list set`, so the resolution is one such listing, ~0.1 s;")

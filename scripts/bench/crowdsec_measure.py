@@ -6,7 +6,7 @@ import subprocess
 import threading
 import time
 
-from crowdsec_setup import NS_OURS, NS_THEIRS, SETTLE, TIMEOUT, run, tail_file
+from crowdsec_setup import NS_OURS, NS_THEIRS, SETTLE, TIMEOUT, CommandFailed, run, tail_file
 
 
 def element_text(element):
@@ -134,44 +134,66 @@ def timed_round(commands, cscli, sides, children, remaining):
                for side in sides]
     for thread in threads:
         thread.start()
-    for command in commands:
-        cscli(*command)
-    returned = time.monotonic() - started
-    done.set()
-    for thread in threads:
-        thread.join()
+    try:
+        for command in commands:
+            cscli(*command)
+    finally:
+        returned = time.monotonic() - started
+        done.set()
+        for thread in threads:
+            thread.join()
     cpu = [child.cpu_seconds() - before for child, before in zip(children, cpu_before)]
     return returned, [outcome[side.name] for side in sides], cpu
 
 
-def measure(cscli, work, sides, children, total, ranges, rounds):
-    results = []
-    for round_index in range(rounds):
-        singles, networks = decisions(total, ranges, round_index)
-        # CrowdSec 1.4.6's import takes the scope from --scope (default Ip) and ignores the file's: one import
-        # per scope, started back to back. Capitalised: the LAPI's decision stream matches scopes exactly, so
-        # `--scope range` would be stored but never streamed to any bouncer.
-        imports = []
-        for scope, values in (("Ip", singles), ("Range", networks)):
-            path = f"{work}/decisions-{round_index}-{scope}.json"
-            json.dump([{"duration": "4h", "type": "ban", "value": value, "reason": "kkbench"} for value in values],
-                      open(path, "w"))
-            imports.append(["decisions", "import", "--scope", scope, "-i", path])
-        expected = singles + networks
-        imported, added, cpu_add = timed_round(imports, cscli, sides, children,
-                                               lambda elements: missing(elements, expected))
-        listed = cscli("decisions", "list", "--all", "-o", "json", "--limit", "0", check=False)
-        active = sum(len(alert.get("decisions") or []) for alert in (json.loads(listed or "null") or []))
-        deleted, removed, cpu_remove = timed_round([["decisions", "delete", "--all"]], cscli, sides, children,
-                                                   lambda elements: sorted(elements))
-        results.append({"imported": imported, "deleted": deleted, "active": active, "networks": networks,
-                        "sides": [{"add": a, "remove": r, "cpu_add": ca, "cpu_remove": cr}
-                                  for a, r, ca, cr in zip(added, removed, cpu_add, cpu_remove)],
-                        "names": [side.name for side in sides]})
-        print(f"round {round_index + 1}: import returned after {imported:.2f} s, LAPI lists {active} active decisions; "
-              + "; ".join(f"{side.name}: all present {fmt(a[0])}" + (f" ({len(a[1])} never arrived, e.g. {a[1][0]})" if a[1] else "")
-                          + f", all removed {fmt(r[0])}" for side, a, r in zip(sides, added, removed)), flush=True)
-    return results
+def measure(cscli, work, sides, children, total, ranges, rounds, retries=3):
+    """`rounds` timed rounds. CrowdSec 1.4.6's SQLite LAPI now and then refuses a large import with
+    "database is locked" when the machine is busy: such a round is cleaned up and run again (at most
+    `retries` times in all), and the report says how often."""
+    results, failures = [], []
+    while len(results) < rounds:
+        try:
+            results.append(measure_round(cscli, work, sides, children, total, ranges, len(results)))
+        except CommandFailed as error:
+            failures.append(str(error).splitlines()[-1][-200:])
+            print(f"round {len(results) + 1}: a cscli command failed ({failures[-1]}); cleaning up and running it again",
+                  flush=True)
+            if len(failures) > retries:
+                raise
+            cscli("decisions", "delete", "--all", check=False)
+            deadline = time.monotonic() + 60
+            while any(side.elements() for side in sides) and time.monotonic() < deadline:
+                time.sleep(0.2)
+    return results, failures
+
+
+def measure_round(cscli, work, sides, children, total, ranges, round_index):
+    """One import of `total` decisions and one `delete --all`, each timed on both sides."""
+    singles, networks = decisions(total, ranges, round_index)
+    # CrowdSec 1.4.6's import takes the scope from --scope (default Ip) and ignores the file's: one import
+    # per scope, started back to back. Capitalised: the LAPI's decision stream matches scopes exactly, so
+    # `--scope range` would be stored but never streamed to any bouncer.
+    imports = []
+    for scope, values in (("Ip", singles), ("Range", networks)):
+        path = f"{work}/decisions-{round_index}-{scope}.json"
+        json.dump([{"duration": "4h", "type": "ban", "value": value, "reason": "kkbench"} for value in values],
+                  open(path, "w"))
+        imports.append(["decisions", "import", "--scope", scope, "-i", path])
+    expected = singles + networks
+    imported, added, cpu_add = timed_round(imports, cscli, sides, children,
+                                           lambda elements: missing(elements, expected))
+    listed = cscli("decisions", "list", "--all", "-o", "json", "--limit", "0", check=False)
+    active = sum(len(alert.get("decisions") or []) for alert in (json.loads(listed or "null") or []))
+    deleted, removed, cpu_remove = timed_round([["decisions", "delete", "--all"]], cscli, sides, children,
+                                               lambda elements: sorted(elements))
+    result = {"imported": imported, "deleted": deleted, "active": active, "networks": networks,
+              "sides": [{"add": a, "remove": r, "cpu_add": ca, "cpu_remove": cr}
+                        for a, r, ca, cr in zip(added, removed, cpu_add, cpu_remove)],
+              "names": [side.name for side in sides]}
+    print(f"round {round_index + 1}: import returned after {imported:.2f} s, LAPI lists {active} active decisions; "
+          + "; ".join(f"{side.name}: all present {fmt(a[0])}" + (f" ({len(a[1])} never arrived, e.g. {a[1][0]})" if a[1] else "")
+                      + f", all removed {fmt(r[0])}" for side, a, r in zip(sides, added, removed)), flush=True)
+    return result
 
 
 def measure_startup(cscli, work, sides, children, total, ranges):

@@ -21,11 +21,15 @@ TIMEOUT = 180.0
 SETTLE = 5.0
 
 
+class CommandFailed(Exception):
+    """A command of the benchmark's own (ip, nft, cscli) that exited non-zero, with its error output."""
+
+
 def run(*args, ns=None, check=True, input=None):
     command = (["ip", "netns", "exec", ns] if ns else []) + list(args)
     result = subprocess.run(command, input=input, capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise SystemExit(f"bench-crowdsec: {' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
+        raise CommandFailed(f"{' '.join(command)} exited {result.returncode}: {result.stderr.strip()}")
     return result.stdout
 
 
