@@ -4,7 +4,7 @@ PREFIX      ?= /usr/local
 CONFIG      ?= debug
 BIN          = .build/$(CONFIG)
 
-.PHONY: all build release deps test demo bench bench-netlink bench-scan bench-daemon bench-history install clean check-unit check-sandbox
+.PHONY: all build release deps test demo bench bench-netlink bench-scan bench-daemon bench-history bench-pps bench-crowdsec install clean check-unit check-sandbox
 
 all: build
 
@@ -51,6 +51,24 @@ check-sandbox:
 demo: deps
 	$(SWIFT) build
 	scripts/demo.sh
+
+# Every benchmark in one go and ONE table of figures and ratios against the alternatives, measured in the
+# same run (scripts/bench.sh; sizes: SCAN_LINES, ELEMENTS, REPS, ATTACKS, RESTORE, PPS_*, CROWDSEC_*;
+# BENCH_ONLY="scan netlink daemon pps crowdsec"). Root; private network namespaces only. About 6-10 minutes.
+bench: deps
+	scripts/bench.sh
+
+# Packets/s a UDP receiver on 5060 gets over veth: no firewall, kobrakai.nft empty / with 100,000 bans,
+# 10,000 per-address iptables rules (iptables-nft and iptables-legacy). Root.
+bench-pps: deps
+	$(SWIFT) build -c release --product kobrakai-pps-bench
+	.build/release/kobrakai-pps-bench
+
+# cscli decisions import of 10,000 decisions -> all in the kernel set: kobrakai run vs Debian's
+# crowdsec-firewall-bouncer (nftables), same real CrowdSec LAPI, same poll interval. Root.
+bench-crowdsec: deps
+	$(SWIFT) build -c release --product kobrakai
+	KOBRAKAI=.build/release/kobrakai python3 scripts/bench/crowdsec-sync.py
 
 # Restore after `nft flush ruleset`: table + 100k bans over netlink vs `nft -f` of the same file (root).
 bench-restore: deps

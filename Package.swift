@@ -128,6 +128,11 @@ let package = Package(
             name: "kobrakai-daemon-bench",
             dependencies: ["KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiCore"]
         ),
+        // MARK: Benchmark report (make bench): packets per second through the ban set vs iptables rules.
+        .executableTarget(
+            name: "kobrakai-pps-bench",
+            dependencies: ["KobraKaiNetfilter", "KobraKaiNetfilterTestSupport", "KobraKaiFirewall", "KobraKaiAddress"]
+        ),
         // The real `kobrakai` binary as a daemon in private network namespaces (root; BLOCKING_SUITES).
         .testTarget(
             name: "KobraKaiDaemonEndToEndTests",

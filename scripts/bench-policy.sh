@@ -13,6 +13,8 @@ if /usr/bin/python3 -c 'import fail2ban' 2>/dev/null; then
     read -r theirs tickets < <(/usr/bin/python3 scripts/bench/fail2ban-failmanager.py $(( events / 10 )))
     echo "brute force, same stream: KobraKai BanPolicy ${ours} events/s; fail2ban $(/usr/bin/python3 -c 'import fail2ban.version as v; print(v.version)') FailManager ${theirs} events/s (${tickets} ban tickets: it re-emits a ticket every maxretry failures)"
     awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "ratio: %.0fx\n", a / b }'
+    # The machine-readable summary `make bench` collects (scripts/bench/aggregate.py).
+    echo "BENCH name=policy events=$events kobrakai_events_per_s=$ours fail2ban_events=$(( events / 10 )) fail2ban_events_per_s=$theirs"
 else
     echo "fail2ban (python3 module) not installed: no side-by-side figure"
 fi

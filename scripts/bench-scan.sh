@@ -107,11 +107,12 @@ def compare(name, found):
     missing, extra = sorted(expected - found), sorted(found - expected)
     verdict = "identical" if not missing and not extra else f"{len(missing)} missing, {len(extra)} extra"
     print(f"{name}: {len(found)} addresses vs answer key {len(expected)}: {verdict}")
+    return verdict.replace(" ", "_").replace(",", "")
     for label, items in (("  missing", missing), ("  extra", extra)):
         if items:
             print(f"{label}: {' '.join(items[:20])}{' …' if len(items) > 20 else ''}")
-compare("kobrakai (non-informational events)", kobrakai)
-compare("fail2ban-regex", fail2ban)
+kobrakai_match = compare("kobrakai (non-informational events)", kobrakai)
+fail2ban_match = compare("fail2ban-regex", fail2ban)
 
 import ipaddress
 bans = []
@@ -140,4 +141,10 @@ if exempt:
 if missed:
     print(f"  missed: {' '.join(missed[:20])}{' …' if len(missed) > 20 else ''}")
 print("  (more bans than the key: high-severity rules ban on the first event and account enumeration bans early)")
+# The machine-readable summary `make bench` collects (scripts/bench/aggregate.py).
+print(f"BENCH name=scan lines={lines} kobrakai_wall_s={kk_wall:.3f} kobrakai_cpu_s={kk_cpu:.3f} "
+      f"kobrakai_rss_mib={kk_rss / 1024:.1f} decisions_wall_s={kd_wall:.3f} decisions_cpu_s={kd_cpu:.3f} "
+      f"fail2ban_wall_s={fb_wall:.2f} fail2ban_cpu_s={fb_cpu:.2f} fail2ban_rss_mib={fb_rss / 1024:.1f} "
+      f"kobrakai_match={kobrakai_match} fail2ban_match={fail2ban_match} "
+      f"key_attackers={len(attackers)} attackers_missed={len(missed)} lan_banned={len(wrongly)}")
 PY

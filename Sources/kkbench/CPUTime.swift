@@ -31,6 +31,11 @@ struct CPUTime {
         CPUTime(user: lhs.user - rhs.user, system: lhs.system - rhs.system)
     }
 
+    /// Median of user + system time, in milliseconds (for the machine-readable BENCH line).
+    static func medianTotalMilliseconds(_ samples: [CPUTime]) -> Double {
+        Statistics.milliseconds(Statistics(samples: samples.map { $0.user + $0.system }).median)
+    }
+
     /// "cpu user 12.3 + sys 45.6 ms" from the medians of several samples.
     static func summary(_ samples: [CPUTime]) -> String {
         let user = Statistics.milliseconds(Statistics(samples: samples.map(\.user)).median)

@@ -115,7 +115,8 @@ struct NetlinkBenchmark {
         print(row("netlink backend (NftablesFirewall.ban)", backend, unit: "ms") + "  " + CPUTime.summary(netlinkCPU)
               + String(format: ", waited for a CPU %.1f ms", Statistics.milliseconds(Statistics(samples: netlinkWait).median)))
         print(row("nft -f (one add element statement)", cli, unit: "ms") + "  " + CPUTime.summary(nftCPU))
-        print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target <= 0.30: \(ratio <= 0.30 ? "met" : "MISSED"))\n")
+        print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target <= 0.30: \(ratio <= 0.30 ? "met" : "MISSED"))")
+        print(benchLine("netlink.bulk", backend, cli, netlinkCPU, nftCPU, extra: "elements=\(count) reps=\(reps)") + "\n")
     }
 
     static func roundTrip(firewall: NftablesFirewall, namespace: NetworkNamespaceThread, netlinkIterations: Int,
@@ -148,6 +149,23 @@ struct NetlinkBenchmark {
         print(row("netlink backend (persistent socket)", backend, unit: "us"))
         print(row("nft add element (posix_spawn)", cli, unit: "us"))
         print("  backend is \(String(format: "%.0f", ratio))x faster than nft  (target >= 200x: \(ratio >= 200 ? "met" : "MISSED"))")
+        print(String(format: "BENCH name=netlink.roundtrip kobrakai_us=%.2f kobrakai_min_us=%.2f kobrakai_max_us=%.2f nft_us=%.1f nft_min_us=%.1f nft_max_us=%.1f iterations=%d nft_iterations=%d",
+                     Statistics.microseconds(backend.median), Statistics.microseconds(backend.minimum),
+                     Statistics.microseconds(backend.maximum), Statistics.microseconds(cli.median),
+                     Statistics.microseconds(cli.minimum), Statistics.microseconds(cli.maximum),
+                     netlinkIterations, nftIterations))
+    }
+
+    /// The machine-readable summary `make bench` collects: wall medians and ranges, CPU medians, in ms.
+    static func benchLine(_ name: String, _ backend: Statistics, _ cli: Statistics, _ backendCPU: [CPUTime],
+                          _ cliCPU: [CPUTime], extra: String) -> String
+    {
+        "BENCH name=\(name) " + String(format: "kobrakai_ms=%.1f kobrakai_min_ms=%.1f kobrakai_max_ms=%.1f kobrakai_cpu_ms=%.1f "
+               + "nft_ms=%.1f nft_min_ms=%.1f nft_max_ms=%.1f nft_cpu_ms=%.1f ",
+               Statistics.milliseconds(backend.median), Statistics.milliseconds(backend.minimum),
+               Statistics.milliseconds(backend.maximum), CPUTime.medianTotalMilliseconds(backendCPU),
+               Statistics.milliseconds(cli.median), Statistics.milliseconds(cli.minimum),
+               Statistics.milliseconds(cli.maximum), CPUTime.medianTotalMilliseconds(cliCPU)) + extra
     }
 
     static func row(_ label: String, _ statistics: Statistics, unit: String) -> String {

@@ -71,6 +71,8 @@ enum RestoreBenchmark {
         print(NetlinkBenchmark.row("nft -f (kobrakai.nft + add element)", cli, unit: "ms") + "  "
               + CPUTime.summary(nftCPU))
         let met = Statistics.milliseconds(backend.median) < 500 ? "met" : "MISSED"
-        print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target restore < 500 ms: \(met))\n")
+        print("  ratio backend / nft = \(String(format: "%.3f", ratio))  (target restore < 500 ms: \(met))")
+        print(NetlinkBenchmark.benchLine("netlink.restore", backend, cli, netlinkCPU, nftCPU,
+                                         extra: "elements=\(count) reps=\(reps)") + "\n")
     }
 }

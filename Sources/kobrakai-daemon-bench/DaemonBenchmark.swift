@@ -47,6 +47,8 @@ struct DaemonBenchmark {
         print("")
         print("log line -> kernel set, \(attacks) attacks from distinct addresses (one at a time):")
         print("  median \(format(percentile(0.5))) ms   p90 \(format(percentile(0.9))) ms   p99 \(format(percentile(0.99))) ms   max \(format(samples.last!)) ms   (target p99 <= 5 ms)")
+        print("BENCH name=daemon.latency attacks=\(attacks) median_ms=\(format(percentile(0.5))) p90_ms=\(format(percentile(0.9))) "
+              + "p99_ms=\(format(percentile(0.99))) max_ms=\(format(samples.last!))")
         _ = await setup.stop(daemon)
     }
 
@@ -82,6 +84,7 @@ struct DaemonBenchmark {
         print("")
         print("\(count) bans: start-up to READY (restore in one batch included) \(format(milliseconds(startup))) ms")
         print("nft flush ruleset -> table, sets, rules and \(listed) bans back (repair triggered by the change notification): \(format(milliseconds(repaired))) ms   (target < 500 ms)")
+        print("BENCH name=daemon.restore bans=\(listed) startup_ms=\(format(milliseconds(startup))) repair_ms=\(format(milliseconds(repaired)))")
         _ = await setup.stop(daemon)
     }
 

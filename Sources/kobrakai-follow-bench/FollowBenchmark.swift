@@ -67,6 +67,12 @@ struct FollowBenchmark {
         let ratio = (Double(tail.components.seconds) + Double(tail.components.attoseconds) / 1e18)
             / (Double(follower.components.seconds) + Double(follower.components.attoseconds) / 1e18)
         print(String(format: "catch-up speed relative to tail: %.2fx", ratio))
+        // The machine-readable summary `make bench` collects (scripts/bench/aggregate.py).
+        func perSecond(_ duration: Duration) -> String {
+            String(format: "%.0f", Double(lines) / (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18))
+        }
+        print("BENCH name=follow lines=\(lines) catchup_lines_per_s=\(perSecond(follower)) tail_lines_per_s=\(perSecond(tail)) "
+              + "live_lines_per_s=\(perSecond(liveTime))")
     }
 
     static func generateLog(lines: Int, in directory: String) throws -> String {
