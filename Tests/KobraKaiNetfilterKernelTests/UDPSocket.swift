@@ -8,9 +8,9 @@ final class UDPSocket: Sendable {
 
     /// Opens a socket bound to `address:port` (port 0: any).
     init(binding address: String, port: UInt16 = 0) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         var local = try Self.socketAddress(address, port)
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         let bound = withUnsafePointer(to: &local) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -18,9 +18,12 @@ final class UDPSocket: Sendable {
         }
         guard bound == 0 else {
             let code = errno
+            // `self.descriptor` is not set yet, so `deinit` does not run: this is the only close. (Set first,
+            // a throwing init would release the instance through `deinit` and close the number twice.)
             close(descriptor)
             throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }
+        self.descriptor = descriptor
     }
 
     deinit {

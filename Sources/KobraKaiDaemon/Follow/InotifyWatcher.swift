@@ -30,15 +30,21 @@ final class InotifyWatcher {
     init(directory: String, fileName: String) throws(SystemCallError) {
         let descriptor = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
         guard descriptor >= 0 else { throw .current("inotify_init1") }
-        self.descriptor = descriptor
-        self.directory = directory
-        self.fileName = fileName
-        directoryWatch = inotify_add_watch(descriptor, directory, Self.directoryMask)
+        let directoryWatch = inotify_add_watch(descriptor, directory, Self.directoryMask)
         guard directoryWatch >= 0 else {
             let error = SystemCallError.current("inotify_add_watch \(directory)")
+            // Closed here because the instance never owned it: `descriptor` is not set yet, so `deinit` does
+            // not run. Once every stored property is set, a throwing init releases the instance through
+            // `deinit`, which would close the same number a second time, possibly after another thread got it
+            // (the state database's WAL, which then received its writes into another file).
             close(descriptor)
             throw error
         }
+        // From here on `deinit` is the one owner that closes the descriptor.
+        self.descriptor = descriptor
+        self.directory = directory
+        self.fileName = fileName
+        self.directoryWatch = directoryWatch
     }
 
     deinit { close(descriptor) }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// A real executable standing in for the MTA's sendmail: a shell script that writes its argv, its
 /// environment and its standard input (the message) to numbered files in a temporary directory, then
@@ -20,7 +21,16 @@ struct FakeSendmail {
             exit \(status)
 
             """
-        try script.write(toFile: directory.file("sendmail"), atomically: true, encoding: .utf8)
+        // Written through a close-on-exec descriptor, not Foundation's atomic write: that one opens its
+        // temporary file without O_CLOEXEC, so a child that another test spawns meanwhile (sqlite3, python,
+        // a shell) inherits a writable descriptor to this script, and running the script while that child
+        // lives fails with ETXTBSY ("Text file busy").
+        let descriptor = open(directory.file("sendmail"), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o700)
+        guard descriptor >= 0 else { throw TestFailure("create \(directory.file("sendmail")): errno \(errno)") }
+        let bytes = Array(script.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else { throw TestFailure("short write to \(directory.file("sendmail"))") }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file("sendmail"))
     }
 

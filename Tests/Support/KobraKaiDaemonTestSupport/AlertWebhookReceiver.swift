@@ -25,8 +25,8 @@ public final class AlertWebhookReceiver: Sendable {
 
     public let port: Int
     private let listener: Int32
-    private let state = Mutex<(requests: [Request], script: [Answer], otherwise: Answer, held: [Int32], stopped: Bool)>(
-        ([], [], .status(200), [], false))
+    private let state = Mutex<(requests: [Request], script: [Answer], otherwise: Answer, held: [Int32], stopped: Bool,
+                               listenerClosed: Bool)>(([], [], .status(200), [], false, false))
 
     /// - Parameters:
     ///   - script: answers for the first requests, in order; `otherwise` for the rest.
@@ -37,7 +37,11 @@ public final class AlertWebhookReceiver: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard descriptor >= 0, bound == 0, listen(descriptor, 64) == 0 else { throw ReceiverError(errno: errno) }
+        guard descriptor >= 0, bound == 0, listen(descriptor, 64) == 0 else {
+            let error = ReceiverError(errno: errno)
+            if descriptor >= 0 { close(descriptor) }
+            throw error
+        }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
         listener = descriptor
         port = Int(UInt16(bigEndian: address.sin_port))
@@ -46,14 +50,21 @@ public final class AlertWebhookReceiver: Sendable {
             $0.otherwise = otherwise
         }
         let listener = self.listener
+        // This thread owns the listener and is the one that closes it; `stop()` only shuts it down, which
+        // wakes `accept`. Closed by `stop()` instead, a thread still in `handle` would next call `accept` on a
+        // number that may belong to another test's socket by then.
         DispatchQueue(label: "test.webhook-receiver").async { [self] in
             while true {
                 let connection = accept(listener, nil, nil)
                 if connection < 0 {
                     if errno == EINTR { continue }
-                    return  // closed by stop()
+                    break  // shut down by stop()
                 }
                 handle(connection)
+            }
+            state.withLock { state in
+                state.listenerClosed = true
+                close(listener)
             }
         }
     }
@@ -75,12 +86,12 @@ public final class AlertWebhookReceiver: Sendable {
     public func stop() {
         let held = state.withLock { state -> [Int32] in
             state.stopped = true
+            // Under the lock: the accept thread closes the listener under it too, so this never reaches a reused number.
+            if !state.listenerClosed { shutdown(listener, Int32(SHUT_RDWR)) }
             defer { state.held = [] }
             return state.held
         }
         held.forEach { close($0) }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     deinit { if !state.withLock({ $0.stopped }) { stop() } }
@@ -98,7 +109,12 @@ public final class AlertWebhookReceiver: Sendable {
         }
         switch answer {
         case .hang:
-            state.withLock { $0.held.append(connection) }
+            // Held for `stop()` to close; a request that arrived while stopping is closed here instead.
+            let closeNow = state.withLock { state in
+                if !state.stopped { state.held.append(connection) }
+                return state.stopped
+            }
+            if closeNow { close(connection) }
         case .status(let code):
             let response = Array("HTTP/1.1 \(code) Scripted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
             _ = response.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
