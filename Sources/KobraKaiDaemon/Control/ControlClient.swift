@@ -18,6 +18,10 @@ public final class ControlClient {
     /// Connects to the daemon.
     /// - Throws: `ControlError` saying whether the daemon is not running or the caller lacks permission.
     public init(path: String = ControlServerConfiguration.defaultPath, timeout: Duration = .seconds(10)) throws(ControlError) {
+        // Everything that can fail comes before the socket is stored: a class init that throws once every
+        // stored property is set runs `deinit`, which would close the descriptor a second time (the double
+        // close once found in InotifyWatcher). From `self.descriptor = ...` on, nothing throws.
+        do { wake = try WakeSignal() } catch { throw ControlError("\(error)") }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw ControlError("socket: errno \(errno)", errno: errno) }
         let connected = (try? UnixSocketAddress.withAddress(path) { connect(descriptor, $0, $1) }) ?? -1
@@ -33,10 +37,6 @@ public final class ControlClient {
         self.descriptor = descriptor
         self.timeout = timeout
         reader = SocketLineReader(descriptor: descriptor, maxLength: 16 * 1024 * 1024)
-        do { wake = try WakeSignal() } catch {
-            close(descriptor)
-            throw ControlError("\(error)")
-        }
     }
 
     deinit { close(descriptor) }
