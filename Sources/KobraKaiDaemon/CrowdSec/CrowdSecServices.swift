@@ -37,7 +37,7 @@ public struct CrowdSecServices: Sendable {
         let own = configuration.machineID.isEmpty
             ? nil : CrowdSecAlert.decisionScenario(scenario: configuration.scenario, machineID: configuration.machineID)
         return CrowdSecBouncerService(client: client ?? LocalAPIClient(baseURL: configuration.lapiURL), apiKey: key, firewall: firewall,
-                                      pullInterval: configuration.pullInterval,
+                                      pullInterval: configuration.pullInterval, fullPullInterval: configuration.fullPullInterval,
                                       isProtected: { await engine.allowlistEntry(overlapping: $0) != nil },
                                       ownDecisionScenario: own, onBansApplied: store.map(Self.recordingHistory(in:)))
     }
