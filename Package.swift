@@ -117,6 +117,7 @@ let package = Package(
             name: "KobraKaiDaemonTests",
             dependencies: [
                 "KobraKaiDaemon", "KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
+                "KobraKaiHTTPTestSupport",  // a scripted CrowdSec decision stream (bouncer metrics)
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
