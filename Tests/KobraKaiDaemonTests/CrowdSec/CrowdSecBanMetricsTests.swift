@@ -48,8 +48,9 @@ struct CrowdSecBanMetricsTests {
         while sample(text, Self.series) != 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(sample(text, Self.series) == 2)
         // Several delta and full pulls later, still two: nothing is counted twice.
-        try await Task.sleep(for: .milliseconds(600))
-        #expect(lapi.requests.filter { $0.path.contains("startup=true") }.count >= 2)
+        var fullPulls: Int { lapi.requests.filter { $0.path.contains("startup=true") }.count }
+        while fullPulls < 3, ContinuousClock.now < deadline + .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(fullPulls >= 3)
         #expect(sample(text, Self.series) == 2)
         #expect(!text.contains("ssh-bf") && !text.contains("attacker"), "scenarios never become labels")
         #expect(try await firewall.list().count == 2)
