@@ -125,9 +125,10 @@ public final class CrowdSecBouncerService: Service, Sendable {
             let delay: Duration
             do {
                 let stream = try await client.decisionStream(apiKey: apiKey.withLock { $0 }, startup: startup)
-                try await apply(stream, startup: startup, to: &ledger)
-                if startup || backoff.failures > 0 {
-                    logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)"])
+                let changes = try await apply(stream, startup: startup, to: &ledger)
+                // A periodic full pull that found nothing to fix is not worth a journal line every ten minutes.
+                if (startup && (lastFullPull == nil || changes > 0)) || backoff.failures > 0 {
+                    logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)", "changes": "\(changes)"])
                 }
                 if startup { lastFullPull = now() }
                 startup = false
@@ -166,7 +167,8 @@ public final class CrowdSecBouncerService: Service, Sendable {
     }
 
     /// Turns one response into one ban call and one unban call.
-    private func apply(_ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger) async throws {
+    /// - Returns: how many bans and unbans the firewall was asked for.
+    private func apply(_ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger) async throws -> Int {
         let instant = now()
         for decision in stream.deleted { ledger.remove(id: decision.id) }
         var protectedCount = 0
@@ -225,6 +227,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
             $0.removed += unbans.count
             $0.skipped += protectedCount
         }
+        return bans.count + unbans.count
     }
 
     /// Bans of ours in the firewall (left from before a restart, or a failed unban) whose decisions are gone now.
