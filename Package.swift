@@ -117,6 +117,7 @@ let package = Package(
             name: "KobraKaiDaemonTests",
             dependencies: [
                 "KobraKaiDaemon", "KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress", "KobraKaiDaemonTestSupport",
+                "KobraKaiHTTPTestSupport",  // a scripted CrowdSec decision stream (bouncer metrics)
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,7 +174,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KobraKaiCrowdSecTests",
-            dependencies: ["KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress"]
+            dependencies: [
+                "KobraKaiCrowdSec", "KobraKaiCore", "KobraKaiFirewall", "KobraKaiAddress",
+                // A scripted decision stream on loopback for the bouncer's pull-loop tests.
+                "KobraKaiHTTPTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Runs a real CrowdSec LAPI (Debian's crowdsec 1.4.6, scripts/crowdsec-lapi.sh) on loopback.
         .testTarget(

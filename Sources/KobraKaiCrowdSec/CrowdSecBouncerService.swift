@@ -6,7 +6,12 @@ import ServiceLifecycle
 import Synchronization
 
 /// Applies a CrowdSec Local API's decisions to a `Firewall`: `GET /v1/decisions/stream?startup=true`
-/// once, then the deltas every `pullInterval`.
+/// once, then the deltas every `pullInterval`, and a full `startup=true` pull again every `fullPullInterval`.
+///
+/// The periodic full pull is there because the delta is not reliable: CrowdSec 1.4.6 sometimes skips a
+/// batch committed by a large `cscli decisions import` while a bouncer pulls, and only a full list brings it
+/// back. A full pull reconciles with what is in place (it adds what is missing and lifts our bans whose
+/// decisions are gone) and never rewrites a ban that is already right.
 ///
 /// Each pull becomes at most one `ban` and one `unban` call. A failed pull (LAPI down, 5xx, refused key)
 /// is retried with backoff and jitter and never ends the service; a failed firewall call makes the next
@@ -26,6 +31,8 @@ public final class CrowdSecBouncerService: Service, Sendable {
     private let onBansApplied: (@Sendable ([BanRequest]) async -> Void)?
     private let firewall: any Firewall
     private let pullInterval: Duration
+    /// Zero: no periodic full pull.
+    private let fullPullInterval: Duration
     private let isProtected: @Sendable (IPPrefix) async -> Bool
     private let initialBackoff: RetryBackoff
     private let logger: Logger
@@ -39,6 +46,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
     ///   - apiKey: the key from `cscli bouncers add` (a dedicated one: the LAPI keeps one position per key).
     ///   - firewall: where bans go (the daemon's `NftablesFirewall`).
     ///   - pullInterval: time between two delta pulls.
+    ///   - fullPullInterval: time between two full pulls; `.zero` pulls the full list only at start and on `resync()`.
     ///   - isProtected: true for a target that overlaps the allowlist or the host's own addresses; such
     ///     decisions are never applied.
     ///   - backoff: retry delays after a failed pull.
@@ -48,6 +56,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
     ///   - onBansApplied: called after each pull with the bans the firewall accepted.
     public init(
         client: LocalAPIClient, apiKey: String, firewall: any Firewall, pullInterval: Duration = .seconds(10),
+        fullPullInterval: Duration = .seconds(600),
         isProtected: @escaping @Sendable (IPPrefix) async -> Bool, backoff: RetryBackoff = RetryBackoff(),
         logger: Logger = Logger(label: "kobrakai.crowdsec.bouncer"),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
@@ -59,6 +68,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
         self.onBansApplied = onBansApplied
         self.firewall = firewall
         self.pullInterval = pullInterval
+        self.fullPullInterval = fullPullInterval
         self.isProtected = isProtected
         self.initialBackoff = backoff
         self.logger = logger
@@ -109,15 +119,18 @@ public final class CrowdSecBouncerService: Service, Sendable {
         var ledger = DecisionLedger()
         var startup = true
         var backoff = initialBackoff
+        var lastFullPull: ContinuousClock.Instant?
         while !Task.isCancelled {
-            if takeResyncRequest() { startup = true }
+            if takeResyncRequest() || isFullPullDue(since: lastFullPull) { startup = true }
             let delay: Duration
             do {
                 let stream = try await client.decisionStream(apiKey: apiKey.withLock { $0 }, startup: startup)
-                try await apply(stream, startup: startup, to: &ledger)
-                if startup || backoff.failures > 0 {
-                    logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)"])
+                let changes = try await apply(stream, startup: startup, to: &ledger)
+                // A periodic full pull that found nothing to fix is not worth a journal line every ten minutes.
+                if (startup && (lastFullPull == nil || changes > 0)) || backoff.failures > 0 {
+                    logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)", "changes": "\(changes)"])
                 }
+                if startup { lastFullPull = now() }
                 startup = false
                 backoff.reset()
                 state.withLock {
@@ -137,6 +150,11 @@ public final class CrowdSecBouncerService: Service, Sendable {
         }
     }
 
+    private func isFullPullDue(since lastFullPull: ContinuousClock.Instant?) -> Bool {
+        guard fullPullInterval > .zero, let lastFullPull else { return false }
+        return now() - lastFullPull >= fullPullInterval
+    }
+
     private func recordFailure(_ error: CrowdSecError, retryIn delay: Duration) {
         let failures = state.withLock {
             $0.recordFailure(error)
@@ -149,11 +167,12 @@ public final class CrowdSecBouncerService: Service, Sendable {
     }
 
     /// Turns one response into one ban call and one unban call.
-    private func apply(_ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger) async throws {
+    /// - Returns: how many bans and unbans the firewall was asked for.
+    private func apply(_ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger) async throws -> Int {
         let instant = now()
-        if startup { ledger = DecisionLedger() }
         for decision in stream.deleted { ledger.remove(id: decision.id) }
         var protectedCount = 0
+        var appliedIDs: Set<Int64> = []
         for decision in stream.new {
             if let ownDecisionScenario, decision.scenario == ownDecisionScenario { continue }
             let parsed: ParsedDecision
@@ -174,10 +193,22 @@ public final class CrowdSecBouncerService: Service, Sendable {
                 logger.warning("CrowdSec range \(original) has host bits set; banning \(parsed.target) as CrowdSec matches it")
             }
             ledger.add(parsed, now: instant)
+            appliedIDs.insert(parsed.id)
+        }
+        // A full pull is the whole truth: it is reconciled with the ledger and the firewall instead of
+        // replacing them, so bans in place stay untouched (no window without them, no re-ban, no history row).
+        var firewallEntries: [BanEntry] = []
+        if startup {
+            ledger.keepOnly(ids: appliedIDs)
+            firewallEntries = try await firewall.list()
+            ledger.markMissing(present: Set(firewallEntries.map(\.target)), now: instant)
         }
         var (bans, unbans) = ledger.drainChanges(now: instant)
         ledger.purgeExpired(now: instant)
-        if startup { unbans += try await staleBans(keeping: ledger) }
+        if startup {
+            let stale = staleBans(in: firewallEntries, keeping: ledger)
+            unbans = Array(Set(unbans).union(stale)).sorted()
+        }
         unbans = try await onlyOwnBans(unbans)
         var rejected: [RejectedBan] = []
         if !bans.isEmpty { rejected = try await firewall.ban(bans) }
@@ -196,11 +227,12 @@ public final class CrowdSecBouncerService: Service, Sendable {
             $0.removed += unbans.count
             $0.skipped += protectedCount
         }
+        return bans.count + unbans.count
     }
 
-    /// Bans of ours left in the kernel from before a restart whose decisions are gone now.
-    private func staleBans(keeping ledger: DecisionLedger) async throws -> [IPPrefix] {
-        try await firewall.list()
+    /// Bans of ours in the firewall (left from before a restart, or a failed unban) whose decisions are gone now.
+    private func staleBans(in entries: [BanEntry], keeping ledger: DecisionLedger) -> [IPPrefix] {
+        entries
             .filter { ($0.comment ?? "").hasPrefix(Self.commentPrefix) && !ledger.isTracked($0.target) }
             .map(\.target)
     }

@@ -27,6 +27,9 @@ struct DecisionLedger: Sendable {
 
     mutating func add(_ decision: ParsedDecision, now: ContinuousClock.Instant) {
         if let previous = targetByID[decision.id], previous != decision.target { remove(id: decision.id) }
+        // A full pull lists every decision again, with its remaining time measured anew: a known one keeps
+        // its deadline, so that it changes nothing (no re-ban, no second history row) unless it is new.
+        if targetByID[decision.id] == decision.target, targets[decision.target]?.deadlines[decision.id] != nil { return }
         targets[decision.target, default: Tracked()].deadlines[decision.id] = now + decision.remaining
         targets[decision.target]?.comments[decision.id] = decision.comment
         targetByID[decision.id] = decision.target
@@ -38,6 +41,24 @@ struct DecisionLedger: Sendable {
         targets[target]?.deadlines[id] = nil
         targets[target]?.comments[id] = nil
         dirty.insert(target)
+    }
+
+    /// After a full pull: forgets every decision not in `ids` (the ones the pull applied). Their deletions
+    /// never arrived as deltas, so the next drain lifts what only they covered.
+    mutating func keepOnly(ids: Set<Int64>) {
+        for id in targetByID.keys where !ids.contains(id) { remove(id: id) }
+    }
+
+    /// After a full pull: targets believed banned that `present` (the firewall's list) lacks, a lost ban
+    /// call or a re-created ruleset, are banned again by the next drain. The rest is left alone, so a full
+    /// pull never rewrites bans that are in place.
+    mutating func markMissing(present: Set<IPPrefix>, now: ContinuousClock.Instant) {
+        for (target, tracked) in targets where !present.contains(target) {
+            // One that ends within a second is left to expire: re-banning it would be refused (too short).
+            guard let applied = tracked.applied, applied > now + .seconds(1) else { continue }
+            targets[target]?.applied = nil
+            dirty.insert(target)
+        }
     }
 
     /// Forgets that `target` is banned (the firewall refused it), so the next change bans it again.

@@ -9,6 +9,15 @@ struct CrowdSecConfigurationTests {
         #expect(!crowdsec.enabled && !crowdsec.pushEnabled)
         #expect(crowdsec.lapiURL == "http://127.0.0.1:8080" && crowdsec.pullInterval == .seconds(10))
         #expect(crowdsec.scenario == "kobrakai/voip-attack")
+        #expect(crowdsec.fullPullInterval == .seconds(600))
+    }
+
+    @Test("full_pull_interval: a duration, or 0 to turn the periodic full pull off", arguments: [
+        (#""30m""#, Duration.seconds(1800)), ("3600", .seconds(3600)), ("0", .zero), (#""0""#, .zero), (#""0s""#, .zero),
+    ])
+    func fullPullInterval(value: String, expected: Duration) throws {
+        let crowdsec = try Configuration.load(from: #"{"crowdsec": {"full_pull_interval": "# + value + "}}").crowdsec
+        #expect(crowdsec.fullPullInterval == expected)
     }
 
     @Test("a full section")
@@ -33,6 +42,8 @@ struct CrowdSecConfigurationTests {
         (#"{"crowdsec": {"push_enabled": true, "machine_id": "m"}}"#, "crowdsec.password"),
         (#"{"crowdsec": {"lapi_url": "127.0.0.1:8080"}}"#, "crowdsec.lapi_url"),
         (#"{"crowdsec": {"pull_interval": "soon"}}"#, "crowdsec.pull_interval"),
+        (#"{"crowdsec": {"full_pull_interval": "later"}}"#, "crowdsec.full_pull_interval"),
+        (#"{"crowdsec": {"full_pull_interval": -5}}"#, "crowdsec.full_pull_interval"),
         (#"{"crowdsec": {"scenario": "has space"}}"#, "crowdsec.scenario"),
     ])
     func refused(text: String, keyPath: String) {

@@ -63,4 +63,29 @@ struct DecisionLedgerTests {
         ledger.remove(id: 1)
         #expect(ledger.drainChanges(now: start + .seconds(62)).unbans.isEmpty)
     }
+
+    @Test("a full pull listing known decisions again changes nothing; the ones it no longer lists are lifted")
+    func fullPullReconciles() {
+        var ledger = DecisionLedger()
+        let other = IPPrefix("198.51.100.1")!
+        ledger.add(decision(1, host, .seconds(3600)), now: start)
+        ledger.add(decision(2, other, .seconds(3600)), now: start)
+        _ = ledger.drainChanges(now: start)
+        // Ten minutes on, the full list shows decision 1 with its remaining time; decision 2 is gone.
+        ledger.add(decision(1, host, .seconds(3000)), now: start + .seconds(600))
+        ledger.keepOnly(ids: [1])
+        ledger.markMissing(present: [host, other], now: start + .seconds(600))
+        let changes = ledger.drainChanges(now: start + .seconds(600))
+        #expect(changes.bans.isEmpty && changes.unbans == [other])
+    }
+
+    @Test("a target the firewall lost is banned again for what it has left")
+    func missingRebanned() {
+        var ledger = DecisionLedger()
+        ledger.add(decision(1, host, .seconds(3600)), now: start)
+        _ = ledger.drainChanges(now: start)
+        ledger.markMissing(present: [], now: start + .seconds(600))
+        #expect(ledger.drainChanges(now: start + .seconds(600)).bans
+            == [BanRequest(target: host, timeout: .seconds(3000), comment: "crowdsec: d1")])
+    }
 }

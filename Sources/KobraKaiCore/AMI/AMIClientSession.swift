@@ -38,6 +38,9 @@ public struct AMIClientSession: Sendable {
     private var waitingSince = Timestamp(millisecondsSinceEpoch: 0)
     private var lastPingAt = Timestamp(millisecondsSinceEpoch: 0)
     private var messagesReceived = 0
+    /// Messages the decoder has produced, skipped malformed ones included (not the banner): the AMI
+    /// counterpart of a log source's lines read.
+    public private(set) var framesRead = 0
 
     public init(configuration: AMIClientConfiguration) {
         self.configuration = configuration
@@ -61,9 +64,13 @@ public struct AMIClientSession: Sendable {
         var outputs: [Output] = []
         while state != .closed, let frame = decoder.next() {
             switch frame {
-            case .failure(let error): outputs.append(.framingError(error))
+            case .failure(let error):
+                framesRead += 1
+                outputs.append(.framingError(error))
             case .success(.banner(let version)): outputs += handleBanner(version, now: now)
-            case .success(.message(let message)): outputs += handle(message, now: now)
+            case .success(.message(let message)):
+                framesRead += 1
+                outputs += handle(message, now: now)
             }
         }
         return outputs

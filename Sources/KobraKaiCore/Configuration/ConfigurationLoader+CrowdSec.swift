@@ -1,3 +1,5 @@
+import KobraKaiFirewall
+
 /// The `crowdsec` section.
 extension ConfigurationLoader {
     static func readCrowdSec(_ reader: inout ConfigurationReader) throws(ConfigurationError) -> CrowdSecConfiguration {
@@ -12,6 +14,7 @@ extension ConfigurationLoader {
         crowdsec.bouncerAPIKey = try reader.string("bouncer_api_key")
         crowdsec.bouncerAPIKeyFile = try reader.path("bouncer_api_key_file")
         if let value = try reader.duration("pull_interval") { crowdsec.pullInterval = value }
+        if let value = try readFullPullInterval(&reader) { crowdsec.fullPullInterval = value }
         if let value = try reader.bool("push_enabled") { crowdsec.pushEnabled = value }
         if let value = try reader.string("machine_id") { crowdsec.machineID = value }
         crowdsec.password = try reader.string("password")
@@ -39,5 +42,15 @@ extension ConfigurationLoader {
             }
         }
         return crowdsec
+    }
+
+    /// `full_pull_interval`: a duration like the other intervals, or 0 (`0`, `"0"`, `"0s"`) to turn the periodic
+    /// full pull off; `duration` itself refuses zero, which no other interval may be.
+    private static func readFullPullInterval(_ reader: inout ConfigurationReader) throws(ConfigurationError) -> Duration? {
+        switch reader.value("full_pull_interval") {
+        case .number("0")?: return .zero
+        case .string(let text)? where DurationText.parse(text) == .zero: return .zero
+        default: return try reader.duration("full_pull_interval")
+        }
     }
 }

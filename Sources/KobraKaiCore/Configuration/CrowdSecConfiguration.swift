@@ -11,6 +11,9 @@ public struct CrowdSecConfiguration: Hashable, Sendable {
     public var bouncerAPIKeyFile: String?
     /// Time between two delta pulls of `/v1/decisions/stream`.
     public var pullInterval: Duration = .seconds(10)
+    /// Time between two full pulls (`startup=true`), which bring back decisions a delta skipped; `.zero` = only
+    /// at start and after a ruleset repair.
+    public var fullPullInterval: Duration = .seconds(600)
     /// Runs the watcher, which pushes KobraKai's own bans to the LAPI.
     public var pushEnabled = false
     /// The watcher's machine id (`cscli machines add <id>`).

@@ -36,6 +36,8 @@ public struct AMIClientHealth: Sendable, Hashable {
     public var logins = 0
     public var authenticationFailures = 0
     public var eventsDelivered = 0
+    /// Messages read from the manager (responses and events of every kind, malformed ones included).
+    public var messagesRead = 0
     /// Security events refused because a key appeared twice (attacker CR/LF in an AccountID).
     public var injectionsRefused = 0
     /// Messages skipped by the frame decoder (overlong, oversized, malformed lines).

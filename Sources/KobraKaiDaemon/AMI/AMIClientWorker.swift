@@ -204,7 +204,10 @@ struct AMIClientWorker {
                 for _ in 0..<16 {
                     switch socket.receive(into: &buffer) {
                     case .received(let count):
+                        let framesBefore = connection.session.framesRead
                         let outputs = connection.session.receive(buffer[..<count], now: connection.clock.now())
+                        let frames = connection.session.framesRead - framesBefore
+                        if frames > 0 { shared.updateHealth { $0.messagesRead += frames } }
                         if let end = handle(outputs, &connection) { return end }
                         continue
                     case .wouldBlock:

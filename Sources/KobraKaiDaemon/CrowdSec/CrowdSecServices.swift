@@ -26,9 +26,10 @@ public struct CrowdSecServices: Sendable {
 
     /// The bouncer, with `isProtected` answered by the engine's allowlist (the reloaded one after a reload).
     /// It skips the decisions this host's watcher pushed (they are local bans already) and records the bans
-    /// it applies in `store`'s ban history with origin `crowdsec`.
+    /// it applies in `store`'s ban history with origin `crowdsec` and counts them in `kobrakai_bans_total`.
     public static func bouncer(_ configuration: CrowdSecConfiguration, firewall: any Firewall, engine: BanEngine,
-                               store: StateStore? = nil, client: LocalAPIClient? = nil) throws(DaemonStartupError) -> CrowdSecBouncerService?
+                               store: StateStore? = nil, client: LocalAPIClient? = nil,
+                               metrics: DaemonMetrics = .disabled) throws(DaemonStartupError) -> CrowdSecBouncerService?
     {
         guard configuration.enabled else { return nil }
         let key = try CrowdSecCredential.read(inline: configuration.bouncerAPIKey, file: configuration.bouncerAPIKeyFile,
@@ -37,9 +38,21 @@ public struct CrowdSecServices: Sendable {
         let own = configuration.machineID.isEmpty
             ? nil : CrowdSecAlert.decisionScenario(scenario: configuration.scenario, machineID: configuration.machineID)
         return CrowdSecBouncerService(client: client ?? LocalAPIClient(baseURL: configuration.lapiURL), apiKey: key, firewall: firewall,
-                                      pullInterval: configuration.pullInterval,
+                                      pullInterval: configuration.pullInterval, fullPullInterval: configuration.fullPullInterval,
                                       isProtected: { await engine.allowlistEntry(overlapping: $0) != nil },
-                                      ownDecisionScenario: own, onBansApplied: store.map(Self.recordingHistory(in:)))
+                                      ownDecisionScenario: own, onBansApplied: reportingBans(store: store, metrics: metrics))
+    }
+
+    /// The bouncer's applied bans: counted in `kobrakai_bans_total` with reason and origin both `crowdsec` (the
+    /// scenario stays out of the labels: other agents of the LAPI name scenarios, so the series would not be
+    /// bounded), then recorded in the ban history when there is a store.
+    static func reportingBans(store: StateStore?, metrics: DaemonMetrics) -> @Sendable ([BanRequest]) async -> Void {
+        let counter = metrics.counter(MetricName.bans, [("reason", "crowdsec"), ("origin", "crowdsec")])
+        let history = store.map(recordingHistory(in:))
+        return { requests in
+            if !requests.isEmpty { counter.increment(by: requests.count) }
+            await history?(requests)
+        }
     }
 
     /// The bouncer's applied bans as ban-history rows (origin `crowdsec`, reason = the element comment).

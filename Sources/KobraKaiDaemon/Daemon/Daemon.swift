@@ -61,7 +61,8 @@ public struct Daemon: Sendable {
                                onBansApplied: banConsumers.onBansApplied,
                                logger: Logger(label: "kobrakai.engine"), metrics: observability.metrics)
         let crowdsec = CrowdSecServices(
-            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine, store: store), watcher: watcher)
+            bouncer: try CrowdSecServices.bouncer(configuration.crowdsec, firewall: firewall, engine: engine, store: store,
+                                              metrics: observability.metrics), watcher: watcher)
         // CrowdSec's bans live only in the kernel and the LAPI: after a repair re-created a flushed ruleset,
         // a full pull brings them back (the store's own bans are restored by the repair itself).
         if let bouncer = crowdsec.bouncer { await engine.addRulesetRepairedHandler { bouncer.resync() } }
