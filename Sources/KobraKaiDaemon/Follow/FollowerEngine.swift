@@ -22,6 +22,9 @@ final class FollowerEngine {
         /// The file's inode change time when opened, in the kernel's own clock: any generation rotated
         /// after this file started has a later one (see `openIntermediateGeneration`).
         let changeTimeAtOpen: Int64
+        /// The inode change time when this file was last found truncated in place (copytruncate): the copy
+        /// logrotate made just before is no newer, so it is never taken for an unread middle generation.
+        var changeTimeAtTruncation: Int64?
 
         init(descriptor: Int32, info: stat, offset: Int64) {
             self.descriptor = descriptor
@@ -188,7 +191,8 @@ final class FollowerEngine {
         if fstat(descriptor, &info) == 0 {
             let intermediate = OpenFile(descriptor: descriptor, info: info, offset: 0)
             if intermediate.identity != old.identity, intermediate.identity != newIdentity,
-                intermediate.changeTimeAtOpen >= old.changeTimeAtOpen
+                intermediate.changeTimeAtOpen >= old.changeTimeAtOpen,
+                intermediate.changeTimeAtOpen > old.changeTimeAtTruncation ?? .min
             {
                 return intermediate
             }
@@ -204,6 +208,7 @@ final class FollowerEngine {
         guard Int64(info.st_size) < current.offset || !current.fingerprint.matches(current.descriptor, endingAt: current.offset)
         else { return false }
         logger.info("log file truncated, reading from its start", metadata: ["path": "\(configuration.path)"])
+        file?.changeTimeAtTruncation = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         file?.offset = 0
         file?.fingerprint.reset()
         assembler.reset()
