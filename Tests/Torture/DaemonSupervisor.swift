@@ -8,6 +8,8 @@ import KobraKaiNetfilterTestSupport
 actor DaemonSupervisor {
     struct Usage: Sendable {
         var peakResidentKB = 0
+        /// VmRSS of the last sample (at the end: just before the final SIGTERM).
+        var lastResidentKB = 0
         /// CPU seconds over all incarnations.
         var cpuSeconds = 0.0
         /// Seconds the daemon was running (spawn to kill or stop), over all incarnations.
@@ -79,11 +81,13 @@ actor DaemonSupervisor {
     /// Reads VmHWM and utime+stime of the running incarnation.
     func sample() {
         guard let pid = process?.pid else { return }
-        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        {
-            usage.peakResidentKB = max(usage.peakResidentKB, kilobytes)
+        if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
+            func kilobytes(_ field: String) -> Int? {
+                status.split(separator: "\n").first { $0.hasPrefix(field) }
+                    .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
+            }
+            if let peak = kilobytes("VmHWM:") { usage.peakResidentKB = max(usage.peakResidentKB, peak) }
+            if let resident = kilobytes("VmRSS:") { usage.lastResidentKB = resident }
         }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
            let afterName = stat.range(of: ") ", options: .backwards)

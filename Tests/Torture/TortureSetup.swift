@@ -51,12 +51,14 @@ struct TortureSetup: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let setup = TortureSetup(directory: directory, binary: binary)
         let threshold = settings.sabotage == .highThreshold ? 1000 : 5
+        // The daemon's default caps unless TORTURE_LIMITS gives a policy.limits object (sizing experiments).
+        let limits = ProcessInfo.processInfo.environment["TORTURE_LIMITS"].map { ", \"limits\": \($0)" } ?? ""
         let configuration = """
             {
               "ami": { "enabled": true, "host": "127.0.0.1", "port": \(amiPort), "username": "\(AMIAttackDriver.username)",
                        "secret": "\(AMIAttackDriver.secret)", "reconnect_delay": "200ms", "reconnect_delay_max": "2s" },
               "log_sources": [ { "path": "\(setup.logPath)", "format": "asterisk", "start_at": "end" } ],
-              "policy": { "threshold": \(threshold), "window": "60s", "ban_time": { "base": "2h", "factor": 2, "max": "1d" } },
+              "policy": { "threshold": \(threshold), "window": "60s", "ban_time": { "base": "2h", "factor": 2, "max": "1d" }\(limits) },
               "allowlist": { "cidrs": ["\(AddressPlan.lanRange)"] },
               "state_directory": "\(setup.statePath)",
               "control_socket": "\(setup.socketPath)"
