@@ -24,6 +24,7 @@ final class AttackLogWriter {
     private let settings: TortureSettings
     private let path: String
     private let liveness: DaemonLiveness
+    private let journal: TortureJournal
     private let waitForBan: @Sendable (IPAddress, Duration) async -> Bool
     private let drainTimeout = Duration.seconds(10)
     private var descriptor: Int32 = -1
@@ -35,11 +36,12 @@ final class AttackLogWriter {
     private var sequence = 0
     private var sentinels = 0
 
-    init(settings: TortureSettings, path: String, liveness: DaemonLiveness,
+    init(settings: TortureSettings, path: String, liveness: DaemonLiveness, journal: TortureJournal,
          waitForBan: @escaping @Sendable (IPAddress, Duration) async -> Bool) {
         self.settings = settings
         self.path = path
         self.liveness = liveness
+        self.journal = journal
         self.waitForBan = waitForBan
     }
 
@@ -168,6 +170,7 @@ final class AttackLogWriter {
             try reopen(creating: true)
         }
         rotations[style, default: 0] += 1
+        journal.note("rotated \(style) #\(rotations[style, default: 0])\(liveness.isUp ? "" : " while the daemon was down")")
         return true
     }
 
@@ -179,7 +182,9 @@ final class AttackLogWriter {
         key.countLines("sentinel")
         do { try append(AsteriskLines.failedACL(stamp: Self.stamp(), address: sentinel)) } catch { return }
         let started = ContinuousClock.now
+        journal.note("sentinel \(sentinel) written")
         if !(await waitForBan(sentinel, drainTimeout)) { laggedRotations += 1 }
+        journal.note("sentinel \(sentinel) banned after \(Int((ContinuousClock.now - started).seconds * 1000)) ms")
         longestDrainWait = max(longestDrainWait, ContinuousClock.now - started)
     }
 

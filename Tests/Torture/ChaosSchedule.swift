@@ -21,6 +21,7 @@ struct ChaosSchedule: Sendable {
     let supervisor: DaemonSupervisor
     let ami: AMIAttackDriver
     let firewall: NftablesFirewall
+    let journal: TortureJournal
 
     func run() async throws -> Faults {
         enum Fault { case kill, flush, sabotage }
@@ -42,18 +43,22 @@ struct ChaosSchedule: Sendable {
             switch fault {
             case .kill:
                 faults.kills += 1
+                journal.note("kill -9 #\(faults.kills)")
                 await supervisor.kill9()
                 ami.noteFault()
                 if faults.kills % 3 == 0 {
                     _ = try setup.nft(["flush", "ruleset"])
                     faults.flushes += 1
+                    journal.note("nft flush ruleset #\(faults.flushes) while the daemon is down")
                     faults.flushesWhileDown += 1
                 }
                 try await supervisor.start()
+                journal.note("daemon ready again")
                 await ledger.checkpoint("kill #\(faults.kills)")
             case .flush:
                 guard try setup.nft(["flush", "ruleset"]) == 0 else { throw TortureError("nft flush ruleset failed") }
                 faults.flushes += 1
+                journal.note("nft flush ruleset #\(faults.flushes)")
                 await ledger.checkpoint("flush #\(faults.flushes)")
             case .sabotage:
                 try await sabotage()

@@ -29,12 +29,13 @@ struct TortureRun {
         let firewall = try NftablesFirewall()
         let ledger = BanLedger(firewall: firewall)
         let liveness = DaemonLiveness()
+        let journal = try TortureJournal(path: setup.directory + "/torture.log")
         let supervisor = DaemonSupervisor(binary: setup.binary, configPath: setup.configPath, socketPath: setup.socketPath,
                                           errorLog: setup.errorLog, liveness: liveness)
         print("kobrakai torture: \(settings.seconds) s at \(settings.linesPerSecond) lines/s, \(settings.rotationsPerStyle) rotations per style, "
               + "\(settings.floodAddresses) flood sources, \(settings.kills) kills, flush every \(Int(settings.flushEverySeconds)) s, "
               + "\(settings.amiRestarts) AMI restarts\(settings.sabotage == .none ? "" : ", SABOTAGE \(settings.sabotage.rawValue)")")
-        print("working directory \(setup.directory) (kept on failure)")
+        print("working directory \(setup.directory) (kept on failure: daemon.err is the daemon's log, torture.log the faults)")
         let watcher = Task { await ami.watch() }
         try await supervisor.start()
         let sampler = Task {
@@ -46,7 +47,7 @@ struct TortureRun {
         let start = ContinuousClock.now
         let deadline = start + .seconds(settings.seconds)
 
-        let writer = AttackLogWriter(settings: settings, path: setup.logPath, liveness: liveness) { address, timeout in
+        let writer = AttackLogWriter(settings: settings, path: setup.logPath, liveness: liveness, journal: journal) { address, timeout in
             let until = ContinuousClock.now + timeout
             while ContinuousClock.now < until {
                 if (try? await firewall.lookup(address)) != nil { return true }
@@ -60,11 +61,12 @@ struct TortureRun {
             for number in 0..<settings.amiRestarts {
                 let at = start + .seconds(Double(settings.seconds) * (Double(number) + 0.7) / Double(settings.amiRestarts))
                 try? await Task.sleep(until: at)
+                journal.note("AMI restart #\(number + 1)")
                 try? await ami.restart(number: number)
             }
         }
         let chaos = ChaosSchedule(settings: settings, start: start, setup: setup, ledger: ledger, supervisor: supervisor,
-                                  ami: ami, firewall: firewall)
+                                  ami: ami, firewall: firewall, journal: journal)
         let faults = try await chaos.run()
         let written = try await writing.value
         await amiAttacks.value
