@@ -9,9 +9,9 @@ enum AddressPlan {
     static func logAttacker(_ index: Int) -> IPAddress { v4(0x6440_0000 &+ UInt32(index % 8192) << 8 &+ 7) }
     /// AMI attackers: 100.96.0.0/11, one per /24.
     static func amiAttacker(_ index: Int) -> IPAddress { v4(0x6460_0000 &+ UInt32(index % 8192) << 8 &+ 9) }
-    /// Attackers that write the injection lines (the real source of each line): 100.128.0.0/11 is not
-    /// used; 198.18.0.0/15, one per /24. Whether they are banned is not scored (an ambiguous line may
-    /// rightly be refused), only that the victim they name never is.
+    /// Attackers that write the injection lines (the real source of each line): 198.18.0.0/15, one per
+    /// /24. Whether they are banned is not scored (an ambiguous line may rightly be refused), only that
+    /// the victim they name never is.
     static func injector(_ index: Int) -> IPAddress { v4(0xC612_0000 &+ UInt32(index % 512) << 8 &+ 11) }
     /// Victims named by attacker-written text: 203.0.113.0/24 and 198.51.100.0/24. Never banned.
     static func victim(_ index: Int) -> IPAddress {
