@@ -108,6 +108,14 @@ final class FollowerEngine {
             if let saved = configuration.savedPosition {
                 // Same file: resume; shrunk below the saved offset (truncated while down) or another file: from 0.
                 offset = saved.identity == identity && saved.offset <= size ? saved.offset : 0
+                // A saved position always follows a line end. When the same file holds something else there,
+                // it was truncated (copytruncate) and refilled past the offset while the daemon was down:
+                // resuming would start in the middle of the new content and skip everything before it.
+                if offset > 0, !Self.followsLineEnd(descriptor, offset) {
+                    logger.notice("log file was truncated and refilled while stopped: reading it from its start",
+                                  metadata: ["path": "\(configuration.path)"])
+                    offset = 0
+                }
             } else if configuration.startPoint == .end {
                 offset = size
             }
@@ -116,6 +124,11 @@ final class FollowerEngine {
         assembler.reset()
         watcher.watchFile(at: configuration.path)
         logger.debug("following", metadata: ["path": "\(configuration.path)", "file": "\(identity)", "offset": "\(offset)"])
+    }
+
+    private static func followsLineEnd(_ descriptor: Int32, _ offset: Int64) -> Bool {
+        var byte: UInt8 = 0
+        return pread(descriptor, &byte, 1, off_t(offset - 1)) == 1 && byte == UInt8(ascii: "\n")
     }
 
     /// At start, when the file at the path is not the one the saved position names, the saved file may have
