@@ -64,8 +64,11 @@ final class AttackLogWriter {
         let lanPerSecond = 200.0
 
         while true {
-            let elapsed = (clock.now - start).seconds
-            if elapsed >= total { break }
+            // Past the end, lines stop (every due line is written by the last tick) and only rotations
+            // that slipped behind (drain waits, the daemon down) are caught up, for at most 30 s.
+            let realElapsed = (clock.now - start).seconds
+            let elapsed = min(realElapsed, total)
+            if realElapsed >= total && (rotationsDone >= rotationCount || realElapsed >= total + 30) { break }
             let stamp = Self.stamp()
             var chunk = ""
             chunk.reserveCapacity(256 * 200)
@@ -134,7 +137,7 @@ final class AttackLogWriter {
             try append(chunk)
             written += lines
 
-            if Double(rotationsDone + 1) * rotationInterval <= elapsed {
+            if rotationsDone < rotationCount, Double(rotationsDone + 1) * rotationInterval <= max(elapsed, realElapsed) {
                 if try await rotate(style: Self.styles[rotationsDone % Self.styles.count]) {
                     rotationsDone += 1
                 } else {
@@ -144,7 +147,7 @@ final class AttackLogWriter {
             try await Task.sleep(for: .milliseconds(10))
         }
         return Outcome(key: key, rotations: rotations, laggedRotations: laggedRotations, postponedRotations: postponedRotations,
-                       longestDrainWait: longestDrainWait, elapsed: clock.now - start)
+                       longestDrainWait: longestDrainWait, elapsed: .seconds(total))
     }
 
     // MARK: Rotation
