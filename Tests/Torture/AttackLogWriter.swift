@@ -56,6 +56,7 @@ final class AttackLogWriter {
         let rotationCount = settings.rotationsPerStyle * Self.styles.count
         let rotationInterval = rotationCount > 0 ? total / Double(rotationCount + 1) : .infinity
         var rotationsDone = 0
+        var finalTickWritten = false
         var written = 0
         var attackersStarted = 0, injectorsStarted = 0, floodWritten = 0, lanWritten = 0
         var activeAttackers: [(address: IPAddress, shape: Int, linesLeft: Int, kills: Int)] = []
@@ -68,7 +69,8 @@ final class AttackLogWriter {
             // that slipped behind (drain waits, the daemon down) are caught up, for at most 30 s.
             let realElapsed = (clock.now - start).seconds
             let elapsed = min(realElapsed, total)
-            if realElapsed >= total && (rotationsDone >= rotationCount || realElapsed >= total + 30) { break }
+            if finalTickWritten && (rotationsDone >= rotationCount || realElapsed >= total + 30) { break }
+            finalTickWritten = realElapsed >= total
             let stamp = Self.stamp()
             var chunk = ""
             chunk.reserveCapacity(256 * 200)
