@@ -211,6 +211,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // MARK: Torture run (make torture): the release daemon under load and faults in a private namespace.
+        // Test tooling, not product: writes an attack log with rotations, drives a scripted AMI peer, kills
+        // and restarts the daemon, flushes the ruleset, and prints one table of checks.
+        .executableTarget(
+            name: "kobrakai-torture",
+            dependencies: [
+                "KobraKaiDaemon", "KobraKaiCore", "KobraKaiNetfilter", "KobraKaiNetfilterTestSupport",
+                "KobraKaiDaemonTestSupport", "KobraKaiFirewall", "KobraKaiAddress",
+            ],
+            path: "Tests/Torture"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

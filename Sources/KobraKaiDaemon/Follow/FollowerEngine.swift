@@ -22,6 +22,9 @@ final class FollowerEngine {
         /// The file's inode change time when opened, in the kernel's own clock: any generation rotated
         /// after this file started has a later one (see `openIntermediateGeneration`).
         let changeTimeAtOpen: Int64
+        /// The inode change time when this file was last found truncated in place (copytruncate): the copy
+        /// logrotate made just before is no newer, so it is never taken for an unread middle generation.
+        var changeTimeAtTruncation: Int64?
 
         init(descriptor: Int32, info: stat, offset: Int64) {
             self.descriptor = descriptor
@@ -105,6 +108,14 @@ final class FollowerEngine {
             if let saved = configuration.savedPosition {
                 // Same file: resume; shrunk below the saved offset (truncated while down) or another file: from 0.
                 offset = saved.identity == identity && saved.offset <= size ? saved.offset : 0
+                // A saved position always follows a line end. When the same file holds something else there,
+                // it was truncated (copytruncate) and refilled past the offset while the daemon was down:
+                // resuming would start in the middle of the new content and skip everything before it.
+                if offset > 0, !Self.followsLineEnd(descriptor, offset) {
+                    logger.notice("log file was truncated and refilled while stopped: reading it from its start",
+                                  metadata: ["path": "\(configuration.path)"])
+                    offset = 0
+                }
             } else if configuration.startPoint == .end {
                 offset = size
             }
@@ -113,6 +124,11 @@ final class FollowerEngine {
         assembler.reset()
         watcher.watchFile(at: configuration.path)
         logger.debug("following", metadata: ["path": "\(configuration.path)", "file": "\(identity)", "offset": "\(offset)"])
+    }
+
+    private static func followsLineEnd(_ descriptor: Int32, _ offset: Int64) -> Bool {
+        var byte: UInt8 = 0
+        return pread(descriptor, &byte, 1, off_t(offset - 1)) == 1 && byte == UInt8(ascii: "\n")
     }
 
     /// At start, when the file at the path is not the one the saved position names, the saved file may have
@@ -188,7 +204,8 @@ final class FollowerEngine {
         if fstat(descriptor, &info) == 0 {
             let intermediate = OpenFile(descriptor: descriptor, info: info, offset: 0)
             if intermediate.identity != old.identity, intermediate.identity != newIdentity,
-                intermediate.changeTimeAtOpen >= old.changeTimeAtOpen
+                intermediate.changeTimeAtOpen >= old.changeTimeAtOpen,
+                intermediate.changeTimeAtOpen > old.changeTimeAtTruncation ?? .min
             {
                 return intermediate
             }
@@ -204,6 +221,7 @@ final class FollowerEngine {
         guard Int64(info.st_size) < current.offset || !current.fingerprint.matches(current.descriptor, endingAt: current.offset)
         else { return false }
         logger.info("log file truncated, reading from its start", metadata: ["path": "\(configuration.path)"])
+        file?.changeTimeAtTruncation = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         file?.offset = 0
         file?.fingerprint.reset()
         assembler.reset()

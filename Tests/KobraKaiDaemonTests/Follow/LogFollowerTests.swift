@@ -122,6 +122,30 @@ struct LogFollowerTests {
         _ = try await third.stop()
     }
 
+    /// Found by `make torture`: after a copytruncate while the daemon was down, the same file had been
+    /// refilled past the saved offset, and the follower resumed in the middle of the new content.
+    @Test("a file truncated and refilled past the saved position while stopped is read from 0")
+    func truncatedAndRefilledWhileStopped() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("old one")
+        writer.line("old two")
+        _ = await first.waitForLines(2)
+        let saved = try #require(await first.lastPosition)
+        _ = try await first.stop()
+
+        writer.truncateInPlace()
+        let refill = ["new line one, longer than what was there", "new line two", "new line three"]
+        for line in refill { writer.line(line) }
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved)))
+        #expect(await second.waitForLines(3) == refill)
+        _ = try await second.stop()
+    }
+
     @Test("lines written before a rotation that happened while stopped are read from path.1 first")
     func resumesRotatedFileWrittenWhileDown() async throws {
         let directory = try TemporaryDirectory()

@@ -149,6 +149,32 @@ struct LogRotationTests {
         _ = try await collector.stop()
     }
 
+    /// Found by `make torture`: after a copytruncate the copy sits at path.1 and is newer than the file the
+    /// follower has open, so a later delete (or any replacement) took the copy for an unread middle
+    /// generation and delivered every copied line a second time (double-counted events).
+    @Test("copytruncate, then delete and re-create: the copy at path.1 is not read again")
+    func copyTruncateThenReplace() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let writer = try LogWriter(path: path)
+        let collector = try await Self.follow(path, writer: writer)
+        writer.line("copied 1")
+        writer.line("copied 2")
+        _ = await collector.waitForLines(3)
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".1")
+        writer.truncateInPlace()
+        writer.line("after truncation")
+        _ = await collector.waitForLines(4)
+        unlink(path)
+        try writer.reopen()
+        writer.line("new file")
+        let expected = ["ready", "copied 1", "copied 2", "after truncation", "new file"]
+        expectSameLines(await collector.waitForLines(expected.count), expected)
+        try await Task.sleep(for: .milliseconds(200))
+        expectSameLines(await collector.lines, expected)
+        _ = try await collector.stop()
+    }
+
     @Test("deleted, then re-created later: lines from both files arrive")
     func deleteAndRecreate() async throws {
         let directory = try TemporaryDirectory()
