@@ -97,6 +97,9 @@ kill -TERM "$DAEMON"
 status=0; wait "$DAEMON" || status=$?
 echo "kobrakai run exited with status $status"
 kill -TERM "$PEER" 2>/dev/null || true
+
+step "kobrakai report: what the state database remembers (read-only, works with the daemon stopped)"
+show kobrakai report --config "$CONFIG" --since 7d --top 5 || true
 step "The daemon log (journald-friendly, one line per message; last 12 lines)"
 tail -n 12 "$DEMO_DIR/daemon.log"; echo "(repairs: $(grep -c "ruleset re-created" "$DEMO_DIR/daemon.log"))"
 exit "$status"
