@@ -46,7 +46,7 @@ public struct Daemon: Sendable {
         let unexpired = try await store.unexpiredBans(now: startedAt)
         policy.restore(try await Self.offenderHistory(store, unexpired: Set(unexpired.map(\.target))), now: startedAt)
 
-        // AMI events arrive on this stream once the AMI client is wired in; keep its continuation until shutdown.
+        // The AMI client delivers its events on this stream; keep its continuation until shutdown.
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
         defer { amiInput.finish() }
         let watcher = try CrowdSecServices.watcher(configuration.crowdsec)
@@ -83,7 +83,7 @@ public struct Daemon: Sendable {
         }
         let ami = try Self.amiClient(configuration.ami, onHealthChange: observability.amiHealthObserver, deliver: { amiInput.yield($0) })
         if let ami { sourceServices.append(ami) }
-        observability.watchSources(logs: health, ami: ami, crowdsec: crowdsec)
+        observability.watchSources(logs: health, ami: ami, crowdsec: crowdsec, feeds: feeds)
         let notifier = SystemdNotifier.fromEnvironment()
         let reloader = DaemonReloader(configurationPath: configurationPath, engine: engine, patterns: patterns,
                                       logSources: configuration.logSources, ami: ami, crowdsec: configuration.crowdsec,

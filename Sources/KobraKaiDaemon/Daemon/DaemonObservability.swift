@@ -61,7 +61,7 @@ struct DaemonObservability {
     }
 
     /// Registers the sources whose failures the e-mail warning reports.
-    func watchSources(logs: SourceHealthBoard, ami: AMIClientService?, crowdsec: CrowdSecServices) {
+    func watchSources(logs: SourceHealthBoard, ami: AMIClientService?, crowdsec: CrowdSecServices, feeds: FeedServices? = nil) {
         probes.add {
             logs.snapshot.map { entry in
                 AlertSourceStatus(name: "log \(entry.path)", failure: entry.state.hasPrefix("failed") ? entry.state : nil)
@@ -76,6 +76,15 @@ struct DaemonObservability {
         }
         if let bouncer = crowdsec.bouncer { probes.add { [Self.status("crowdsec bouncer", bouncer.health)] } }
         if let watcher = crowdsec.watcher { probes.add { [Self.status("crowdsec watcher", watcher.health)] } }
+        if let apiban = feeds?.apiban { probes.add { [Self.status("apiban", apiban.health)] } }
+        if let blocklists = feeds?.blocklists {
+            probes.add { blocklists.health.map { Self.status("blocklist \($0.path)", $0.feed) } }
+        }
+    }
+
+    private static func status(_ name: String, _ health: FeedHealth) -> AlertSourceStatus {
+        let failure = health.consecutiveFailures > 0 ? "\(health.consecutiveFailures) consecutive failure(s): \(health.lastError ?? "")" : nil
+        return AlertSourceStatus(name: name, failure: failure)
     }
 
     private static func status(_ name: String, _ health: CrowdSecHealth) -> AlertSourceStatus {

@@ -1,6 +1,7 @@
 import Foundation
 import KobraKaiAddress
 import KobraKaiCore
+import KobraKaiFirewall
 @testable import KobraKaiDaemon
 import Synchronization
 import KobraKaiDaemonTestSupport
@@ -155,5 +156,27 @@ struct EmailAlertTests {
             AlertSourceStatus(name: "log \(missing.path)", failure: "failed: directory missing"),
         ])
         #expect(observability.alertServices.count == 1)
+    }
+
+    @Test("a blocklist file that cannot be read shows in the failure warning's probes, a readable one as healthy")
+    func feedSourceProbes() async throws {
+        let directory = try TemporaryDirectory()
+        try "203.0.113.9\n".write(toFile: directory.file("good.txt"), atomically: true, encoding: .utf8)
+        var configuration = try Configuration.load(from: "{}")
+        configuration.alerts.email = EmailAlertConfiguration(to: ["ops@example.com"])
+        configuration.blocklists.files = [directory.file("good.txt"), directory.file("missing.txt")]
+        let store = try StateStore(directory: directory.path)
+        let firewall = InMemoryFirewall()
+        let engine = BanEngine(events: AsyncStream { $0.finish() }, policy: CorePolicyAdapter(policy: try configuration.makePolicy()),
+                               firewall: firewall, store: store, allowlist: ProtectedAddresses([]), tick: .zero)
+        let feeds = try FeedServices.make(configuration, firewall: firewall, store: store, engine: engine)
+        try? await #require(feeds.blocklists).synchronize()
+        let observability = DaemonObservability(configuration: configuration, logger: .init(label: "test"))
+        observability.watchSources(logs: SourceHealthBoard(sources: []), ami: nil,
+                                   crowdsec: CrowdSecServices(bouncer: nil, watcher: nil), feeds: feeds)
+        let statuses = observability.probes.statuses()
+        #expect(statuses.map(\.name) == ["blocklist \(directory.file("good.txt"))", "blocklist \(directory.file("missing.txt"))"])
+        #expect(statuses.first?.failure == nil)
+        #expect(statuses.last?.failure?.contains("consecutive failure") == true)
     }
 }
