@@ -34,7 +34,7 @@ extension BanEngine {
             }
             return []
         }
-        let storedExpiry = Dictionary(stored.map { ($0.target, $0.expiresAt) }, uniquingKeysWith: max)
+        let storedBans = Dictionary(stored.map { ($0.target, $0) }) { $0.expiresAt >= $1.expiresAt ? $0 : $1 }
         var adopted: [BanRecord] = []
         for entry in entries {
             guard let left = entry.expiresIn, left > .zero else { continue }
@@ -43,13 +43,15 @@ extension BanEngine {
             // A store row that ends within a second of the kernel's element is the same ban (the kernel
             // reports whole milliseconds, our clocks differ slightly); a later kernel expiry is a re-ban
             // (an escalation) whose row was lost in the same window.
-            if let known = storedExpiry[entry.target], expiresAt <= known + .seconds(1) { continue }
+            let known = storedBans[entry.target]
+            if let known, expiresAt <= known.expiresAt + .seconds(1) { continue }
             if let covering = allowlist.entry(overlapping: entry.target) {
                 logger.warning("not adopting an allowlisted kernel ban", metadata: ["target": "\(entry.target)", "allowlist": "\(covering)"])
                 continue
             }
-            adopted.append(BanRecord(target: entry.target, expiresAt: expiresAt, reason: entry.comment ?? "found in the kernel",
-                                     origin: Self.adoptedOrigin, createdAt: current))
+            // A re-ban of a stored target keeps the row's origin: the same source banned it again.
+            adopted.append(BanRecord(target: entry.target, expiresAt: expiresAt, reason: entry.comment ?? known?.reason ?? "found in the kernel",
+                                     origin: known?.origin ?? Self.adoptedOrigin, createdAt: current))
         }
         guard !adopted.isEmpty else { return [] }
         do {

@@ -56,7 +56,9 @@ struct KernelBanAdoptionTests {
         #expect(adopted?.expiresAt == Self.start + .seconds(1800), "the kernel's remaining time, not a fresh timeout")
         #expect(adopted?.reason == Self.policyReason)
         #expect(adopted?.origin == "adopted")
-        #expect(try await store.ban(for: IPPrefix("198.51.100.20")!)?.expiresAt == Self.start + .seconds(7200))
+        let escalated = try await store.ban(for: IPPrefix("198.51.100.20")!)
+        #expect(escalated?.expiresAt == Self.start + .seconds(7200))
+        #expect(escalated?.origin == "log", "a re-ban of a stored target keeps its origin")
         #expect(try await store.ban(for: IPPrefix("2001:db8::/64")!)?.reason == "found in the kernel")
         for feedOwned in ["192.0.2.1", "192.0.2.2", "192.0.2.3", "10.1.2.3"] {
             #expect(try await store.ban(for: IPPrefix(feedOwned)!) == nil, "\(feedOwned) is not adopted")
