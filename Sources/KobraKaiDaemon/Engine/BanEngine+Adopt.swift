@@ -40,9 +40,9 @@ extension BanEngine {
             guard let left = entry.expiresIn, left > .zero else { continue }
             if let comment = entry.comment, Self.isFeedOwned(comment: comment) { continue }
             let expiresAt = current + left
-            // A store row that ends within a second of the kernel's element is the same ban (the kernel
-            // reports whole milliseconds, our clocks differ slightly); a later kernel expiry is a re-ban
-            // (an escalation) whose row was lost in the same window.
+            // A store row that ends within a second of the kernel's element is the same ban (its expiry was
+            // computed just before the kernel transaction); a later kernel expiry is a re-ban (an escalation)
+            // whose row was lost in the same window.
             let known = storedBans[entry.target]
             if let known, expiresAt <= known.expiresAt + .seconds(1) { continue }
             if let covering = allowlist.entry(overlapping: entry.target) {
