@@ -13,9 +13,11 @@ extension BanEngine {
     public func restoreBans(reinstallingRuleset: Bool = false) async throws -> Int {
         let current = now()
         if !activeBans.isLoaded {
-            // At start only: kernel bans a kill left unrecorded first, so they win over a shorter stored row.
+            // At start only. The kernel bans a kill left unrecorded go in first, so they win over a shorter
+            // stored row (two loads rather than one concatenated copy of every stored ban).
             let stored = try await store.unexpiredBans(now: current)
-            activeBans.load(await kernelBansMissing(from: stored, at: current) + stored)
+            activeBans.load(await kernelBansMissing(from: stored, at: current))
+            activeBans.load(stored)
         }
         let records = activeBans.unexpired(at: current)
         let requests = records.compactMap { record -> BanRequest? in
