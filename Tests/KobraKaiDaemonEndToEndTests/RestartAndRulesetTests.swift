@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import KobraKaiAddress
 import KobraKaiDaemon
+import KobraKaiFirewall
 import Testing
 
 @Suite("kobrakai run: crashes, restarts and a wiped ruleset", .serialized)
@@ -51,6 +52,36 @@ struct RestartAndRulesetTests {
         let again = try await harness.lookup(addresses[0])
         #expect(again?.timeout == .seconds(1200), "\(String(describing: again)) \(harness.daemonOutput.suffix(1500))")
         #expect(try await harness.stop(second) == 0)
+    }
+
+    @Test("A ban only the kernel holds at start (killed between the kernel batch and the SQLite write) is adopted and survives nft flush ruleset")
+    func kernelOnlyBanSurvivesRepair() async throws {
+        let harness = try await DaemonHarness()
+        let ownComment = "security.failed-acl: high severity, first event"
+        // What a run killed in the window leaves: the ban in the set, no row in the store (there is no store yet).
+        #expect(try await harness.firewall.ban([
+            BanRequest(target: IPPrefix("198.51.100.77")!, timeout: .seconds(3600), comment: ownComment),
+            BanRequest(target: IPPrefix("198.51.100.78")!, timeout: .seconds(3600), comment: "crowdsec: crowdsecurity/sip-bf (CAPI)"),
+            BanRequest(target: IPPrefix("192.0.2.5")!, timeout: .seconds(3600), comment: ownComment),  // allowlisted now
+        ]).isEmpty)
+        let daemon = try await harness.start()
+        #expect(try await harness.status()["bans_restored"] == .integer(1), "\(harness.daemonOutput)")
+
+        #expect(try await harness.nft(["flush", "ruleset"]).status == 0)
+        // `try?`: until the repair re-created the table, looking up throws (ruleset missing).
+        let back = try await harness.waitUntil(timeout: .seconds(5)) {
+            (try? await harness.waitForBans(["198.51.100.77"], timeout: .zero)) == true
+        }
+        #expect(back, "\(harness.daemonOutput)")
+        let restored = try #require(try await harness.lookup("198.51.100.77"))
+        #expect(restored.comment == ownComment)
+        #expect(restored.timeout! < .seconds(3600), "the remaining time, not a fresh hour: \(restored)")
+        #expect(try await harness.lookup("198.51.100.78") == nil, "CrowdSec's ban is the bouncer's to put back")
+        #expect(try await harness.lookup("192.0.2.5") == nil, "an allowlisted target is never adopted")
+        #expect(try await harness.stop(daemon) == 0)
+
+        let stored = try await StateStore(directory: harness.statePath).ban(for: IPPrefix("198.51.100.77")!)
+        #expect(stored?.origin == "adopted" && stored?.reason == ownComment)
     }
 
     @Test("nft flush ruleset while running, no further attack: table, sets, rules and bans are back within 2 s (change notification)")

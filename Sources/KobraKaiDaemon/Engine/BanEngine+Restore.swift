@@ -4,14 +4,21 @@ import KobraKaiFirewall
 
 extension BanEngine {
     /// Puts back every unexpired ban with its remaining time, in one transaction: at start (from the state
-    /// store), and whenever the table or sets were found wiped (from the in-memory mirror of the same bans).
+    /// store, plus the kernel's own bans the store lacks), and whenever the table or sets were found wiped
+    /// (from the in-memory mirror of the same bans).
     /// - Parameter reinstallingRuleset: also re-create the table, sets and rules (through the ruleset
     ///   guard) because they are missing.
     /// - Returns: how many bans were restored.
     @discardableResult
     public func restoreBans(reinstallingRuleset: Bool = false) async throws -> Int {
         let current = now()
-        if !activeBans.isLoaded { activeBans.load(try await store.unexpiredBans(now: current)) }
+        if !activeBans.isLoaded {
+            // At start only. The kernel bans a kill left unrecorded go in first, so they win over a shorter
+            // stored row (two loads rather than one concatenated copy of every stored ban).
+            let stored = try await store.unexpiredBans(now: current)
+            activeBans.load(await kernelBansMissing(from: stored, at: current))
+            activeBans.load(stored)
+        }
         let records = activeBans.unexpired(at: current)
         let requests = records.compactMap { record -> BanRequest? in
             if let entry = allowlist.entry(overlapping: record.target) {
