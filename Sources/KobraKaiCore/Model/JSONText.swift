@@ -1,7 +1,8 @@
-/// JSON string quoting for scan output. Account names are attacker text: every control character,
-/// quote and backslash is escaped, so one event stays one line.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
+/// JSON string quoting for everything KobraKai writes as JSON by hand (scan output, webhook bodies). Account
+/// names and reasons can carry attacker text: every control character, quote and backslash is escaped, and
+/// U+2028/U+2029 too (JavaScript line separators), so one value stays one value on one line.
+public enum JSONText {
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
