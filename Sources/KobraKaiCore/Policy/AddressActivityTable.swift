@@ -26,7 +26,7 @@ struct AddressActivityTable: Sendable {
         var events: Int
     }
 
-    private var table: LRUTable<IPPrefix, Entry>
+    private var table: LRUTable<TrackingKey, Entry>
     private let ringSize: Int
     private let longestWindow: Int64
     /// Home entry of each LRU slot; a slot keeps its home when it is reused by another address.
@@ -51,7 +51,7 @@ struct AddressActivityTable: Sendable {
     mutating func record(
         _ key: IPPrefix, time: Int64, points eventPoints: Int32, classIndex: UInt16, window: Duration
     ) -> WindowCount {
-        let slot = slotForWriting(key, time: time)
+        let slot = slotForWriting(TrackingKey(key), time: time)
         var entry = table[slot]
         // Drop entries no class can count any more; the ring is in time order.
         while entry.count > 0 && times[Int(entry.base + entry.head)] < time - longestWindow {
@@ -85,7 +85,7 @@ struct AddressActivityTable: Sendable {
 
     /// Forgets an address (after it was banned: counting starts afresh when the ban ends).
     mutating func remove(_ key: IPPrefix) {
-        if let slot = table.slot(of: key) { release(slot) }
+        if let slot = table.slot(of: TrackingKey(key)) { release(slot) }
     }
 
     /// Frees up to `limit` least recently seen entries that no window can count any more, so idle
@@ -97,7 +97,7 @@ struct AddressActivityTable: Sendable {
         }
     }
 
-    private mutating func slotForWriting(_ key: IPPrefix, time: Int64) -> Int {
+    private mutating func slotForWriting(_ key: TrackingKey, time: Int64) -> Int {
         if let slot = table.slot(of: key) {
             table.touch(slot)
             return slot
