@@ -40,6 +40,8 @@ let package = Package(
             pkgConfig: "libnftnl",
             providers: [.apt(["libnftnl-dev"])]
         ),
+        // MARK: Daemon memory: glibc mallopt (header from libc6-dev, always present with the toolchain)
+        .systemLibrary(name: "CMalloc", path: "CModules/CMalloc"),
 
         // MARK: Pure Swift value types shared by every layer
         .target(name: "KobraKaiAddress"),
@@ -81,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "kobrakai",
             dependencies: [
-                "KobraKaiCore", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress",
+                "KobraKaiCore", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -7,47 +7,92 @@ import KobraKaiCore
 /// reading and parsing 100,000 rows takes longer than the kernel takes to load them, and a repair should
 /// not depend on disk I/O at all. The state database stays the source of truth across restarts; this
 /// mirror is filled from it once, at the first restore, and kept in step by every ban and unban.
+///
+/// Stored compactly because a flood puts tens of thousands of bans here: IPv4 hosts (nearly every ban)
+/// are keyed by their 32-bit address, times are milliseconds, and reason and origin texts are numbers
+/// into one shared table (a flood has a handful of distinct reasons). A `[IPPrefix: BanRecord]` table
+/// cost 112 bytes a bucket; this one costs 28 (measured effect in docs/torture.md).
 struct ActiveBans: Sendable {
-    private var records: [IPPrefix: BanRecord] = [:]
-    /// One copy of each reason text: a flood gives tens of thousands of bans with a handful of distinct
-    /// reasons, and a separate heap string per ban cost about 100 bytes each (measured with make torture).
-    /// Bounded, because operator reasons are free text.
-    private var reasons: Set<String> = []
-    private static let maxReasons = 1024
+    private struct StoredBan {
+        var expiresAt: Int64
+        var createdAt: Int64
+        var reason: Int32
+        var origin: Int32
+    }
+
+    private var hostsV4: [UInt32: StoredBan] = [:]
+    /// Networks and IPv6 targets.
+    private var others: [IPPrefix: StoredBan] = [:]
+    private var texts = TextTable()
     /// False until the state database's bans were merged in (at the first restore).
     private(set) var isLoaded = false
 
-    var count: Int { records.count }
+    var count: Int { hostsV4.count + others.count }
 
     /// Records a ban; a later ban of the same target replaces the earlier one, as it does in the kernel.
-    mutating func insert(_ record: BanRecord) { records[record.target] = interningReason(record) }
+    mutating func insert(_ record: BanRecord) {
+        collectTextsIfNeeded()
+        let stored = StoredBan(
+            expiresAt: record.expiresAt.millisecondsSinceEpoch, createdAt: record.createdAt.millisecondsSinceEpoch,
+            reason: texts.number(of: record.reason), origin: texts.number(of: record.origin))
+        if let host = Self.ipv4Host(record.target) { hostsV4[host] = stored } else { others[record.target] = stored }
+    }
 
     mutating func remove(_ targets: some Sequence<IPPrefix>) {
-        for target in targets { records[target] = nil }
+        for target in targets {
+            if let host = Self.ipv4Host(target) { hostsV4[host] = nil } else { others[target] = nil }
+        }
     }
 
     /// Merges the state database's bans; bans recorded in memory since start are newer and win.
     mutating func load(_ stored: [BanRecord]) {
-        for record in stored where records[record.target] == nil { records[record.target] = interningReason(record) }
+        for record in stored where !contains(record.target) { insert(record) }
         isLoaded = true
     }
 
     /// The bans still in force at `now`, soonest expiry first (the state store's order, so restores and their
     /// logs read the same whichever source they came from); expired ones are dropped on the way.
     mutating func unexpired(at now: Timestamp) -> [BanRecord] {
-        // Removed in place: filtering into a new table held two copies of every ban during each repair.
-        let expired = records.compactMap { $0.value.expiresAt > now ? nil : $0.key }
-        for target in expired { records[target] = nil }
-        return records.values.sorted { ($0.expiresAt, $0.target) < ($1.expiresAt, $1.target) }
+        let limit = now.millisecondsSinceEpoch
+        // Removed in place: filtering into a new table would hold two copies of every ban during each repair.
+        for host in hostsV4.compactMap({ $0.value.expiresAt > limit ? nil : $0.key }) { hostsV4[host] = nil }
+        for target in others.compactMap({ $0.value.expiresAt > limit ? nil : $0.key }) { others[target] = nil }
+        var result: [BanRecord] = []
+        result.reserveCapacity(count)
+        for (host, stored) in hostsV4 { result.append(record(IPPrefix(host: .v4(IPv4Address(rawValue: host))), stored)) }
+        for (target, stored) in others { result.append(record(target, stored)) }
+        return result.sorted { ($0.expiresAt, $0.target) < ($1.expiresAt, $1.target) }
     }
 
-    private mutating func interningReason(_ record: BanRecord) -> BanRecord {
-        var record = record
-        if let index = reasons.firstIndex(of: record.reason) {
-            record.reason = reasons[index]
-        } else if reasons.count < Self.maxReasons {
-            reasons.insert(record.reason)
+    private func contains(_ target: IPPrefix) -> Bool {
+        if let host = Self.ipv4Host(target) { return hostsV4[host] != nil }
+        return others[target] != nil
+    }
+
+    private func record(_ target: IPPrefix, _ stored: StoredBan) -> BanRecord {
+        BanRecord(
+            target: target, expiresAt: Timestamp(millisecondsSinceEpoch: stored.expiresAt),
+            reason: texts.text(stored.reason), origin: texts.text(stored.origin),
+            createdAt: Timestamp(millisecondsSinceEpoch: stored.createdAt))
+    }
+
+    /// Operator reasons are free text, so the text table is rebuilt from the live bans when it fills up.
+    private mutating func collectTextsIfNeeded() {
+        guard texts.isFull else { return }
+        var live = TextTable.Collector(texts)
+        for key in hostsV4.keys {
+            hostsV4[key]!.reason = live.keep(hostsV4[key]!.reason)
+            hostsV4[key]!.origin = live.keep(hostsV4[key]!.origin)
         }
-        return record
+        for key in others.keys {
+            others[key]!.reason = live.keep(others[key]!.reason)
+            others[key]!.origin = live.keep(others[key]!.origin)
+        }
+        texts = live.table
+    }
+
+    private static func ipv4Host(_ target: IPPrefix) -> UInt32? {
+        guard target.length == 32, case .v4(let address) = target.network else { return nil }
+        return address.rawValue
     }
 }

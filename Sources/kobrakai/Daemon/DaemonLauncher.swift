@@ -7,6 +7,7 @@ import Logging
 /// The only product decision the executable makes: which firewall the daemon gets.
 enum DaemonLauncher {
     static func launch(configurationPath: String, dryRun: Bool, debug: Bool) async throws {
+        AllocatorTuning.apply()
         JournalLogHandler.bootstrap(level: debug ? .debug : .info)
         let logger = Logger(label: "kobrakai")
         do {
