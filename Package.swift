@@ -40,8 +40,6 @@ let package = Package(
             pkgConfig: "libnftnl",
             providers: [.apt(["libnftnl-dev"])]
         ),
-        // MARK: Daemon memory: glibc mallopt (header from libc6-dev, always present with the toolchain)
-        .systemLibrary(name: "CMalloc", path: "CModules/CMalloc"),
 
         // MARK: Pure Swift value types shared by every layer
         .target(name: "KobraKaiAddress"),
@@ -83,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "kobrakai",
             dependencies: [
-                "KobraKaiCore", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress", "CMalloc",
+                "KobraKaiCore", "KobraKaiDaemon", "KobraKaiNetfilter", "KobraKaiFirewall", "KobraKaiAddress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
