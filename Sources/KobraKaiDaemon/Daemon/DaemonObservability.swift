@@ -74,22 +74,23 @@ struct DaemonObservability {
                 return [AlertSourceStatus(name: "ami \(health.endpoint)", failure: failing ? "\(health.state.rawValue): \(health.lastError ?? "")" : nil)]
             }
         }
-        if let bouncer = crowdsec.bouncer { probes.add { [Self.status("crowdsec bouncer", bouncer.health)] } }
-        if let watcher = crowdsec.watcher { probes.add { [Self.status("crowdsec watcher", watcher.health)] } }
-        if let apiban = feeds?.apiban { probes.add { [Self.status("apiban", apiban.health)] } }
+        if let bouncer = crowdsec.bouncer {
+            probes.add { let health = bouncer.health; return [Self.status("crowdsec bouncer", health.consecutiveFailures, health.lastError)] }
+        }
+        if let watcher = crowdsec.watcher {
+            probes.add { let health = watcher.health; return [Self.status("crowdsec watcher", health.consecutiveFailures, health.lastError)] }
+        }
+        if let apiban = feeds?.apiban {
+            probes.add { let health = apiban.health; return [Self.status("apiban", health.consecutiveFailures, health.lastError)] }
+        }
         if let blocklists = feeds?.blocklists {
-            probes.add { blocklists.health.map { Self.status("blocklist \($0.path)", $0.feed) } }
+            probes.add { blocklists.health.map { Self.status("blocklist \($0.path)", $0.feed.consecutiveFailures, $0.feed.lastError) } }
         }
     }
 
-    private static func status(_ name: String, _ health: FeedHealth) -> AlertSourceStatus {
-        let failure = health.consecutiveFailures > 0 ? "\(health.consecutiveFailures) consecutive failure(s): \(health.lastError ?? "")" : nil
-        return AlertSourceStatus(name: name, failure: failure)
-    }
-
-    private static func status(_ name: String, _ health: CrowdSecHealth) -> AlertSourceStatus {
-        let failure = health.consecutiveFailures > 0 ? "\(health.consecutiveFailures) consecutive failure(s): \(health.lastError ?? "")" : nil
-        return AlertSourceStatus(name: name, failure: failure)
+    /// CrowdSec's and the feeds' health types differ but report failures the same way.
+    private static func status(_ name: String, _ failures: Int, _ lastError: String?) -> AlertSourceStatus {
+        AlertSourceStatus(name: name, failure: failures > 0 ? "\(failures) consecutive failure(s): \(lastError ?? "")" : nil)
     }
 
     /// Alert services: listed BEFORE the engine, so they stop after it (the engine's last flush is alerted).
