@@ -6,12 +6,13 @@ import ServiceLifecycle
 import Synchronization
 
 /// Applies a CrowdSec Local API's decisions to a `Firewall`: `GET /v1/decisions/stream?startup=true`
-/// once, then the deltas every `pullInterval`, and a full `startup=true` pull again every `fullPullInterval`.
+/// once, then the deltas every `pullInterval` (a fixed cadence), and a full `startup=true` pull again every
+/// `fullPullInterval` and once after each burst of changes (`PullSchedule` says when and why).
 ///
-/// The periodic full pull is there because the delta is not reliable: CrowdSec 1.4.6 sometimes skips a
-/// batch committed by a large `cscli decisions import` while a bouncer pulls, and only a full list brings it
-/// back. A full pull reconciles with what is in place (it adds what is missing and lifts our bans whose
-/// decisions are gone) and never rewrites a ban that is already right.
+/// The full pulls are there because the delta is not reliable: CrowdSec 1.4.6 skips a batch committed
+/// while a bouncer pulls, and only a full list brings it back. A full pull reconciles with what is in
+/// place (it adds what is missing and lifts our bans whose decisions are gone) and never rewrites a ban
+/// that is already right.
 ///
 /// Each pull becomes at most one `ban` and one `unban` call. A failed pull (LAPI down, 5xx, refused key)
 /// is retried with backoff and jitter and never ends the service; a failed firewall call makes the next
@@ -27,13 +28,14 @@ public final class CrowdSecBouncerService: Service, Sendable {
     /// The scenario our own watcher's decisions carry: skipped, they are local bans already (and applying them
     /// would put them back under a `crowdsec:` comment, out of reach of `kobrakai unban`).
     private let ownDecisionScenario: String?
-    /// Told of the bans applied by each pull (the daemon records them in its ban history).
+    /// Told of the bans applied by each pull (the daemon records them in its ban history), from a task of
+    /// its own: a history transaction must not hold back the next pull.
     private let onBansApplied: (@Sendable ([BanRequest]) async -> Void)?
     private let firewall: any Firewall
     private let pullInterval: Duration
     /// Zero: no periodic full pull.
     private let fullPullInterval: Duration
-    private let isProtected: @Sendable (IPPrefix) async -> Bool
+    private let protectedTargets: @Sendable ([IPPrefix]) async -> Set<IPPrefix>
     private let initialBackoff: RetryBackoff
     private let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
@@ -47,8 +49,9 @@ public final class CrowdSecBouncerService: Service, Sendable {
     ///   - firewall: where bans go (the daemon's `NftablesFirewall`).
     ///   - pullInterval: time between two delta pulls.
     ///   - fullPullInterval: time between two full pulls; `.zero` pulls the full list only at start and on `resync()`.
-    ///   - isProtected: true for a target that overlaps the allowlist or the host's own addresses; such
-    ///     decisions are never applied.
+    ///   - protectedTargets: those of the given targets that overlap the allowlist or the host's own
+    ///     addresses; their decisions are never applied. Asked once per pull with every candidate (one hop
+    ///     to the engine, not ten thousand during an import).
     ///   - backoff: retry delays after a failed pull.
     ///   - now: the clock the remaining durations are measured on (the firewall's).
     ///   - ownDecisionScenario: the decision scenario of this host's watcher
@@ -57,7 +60,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
     public init(
         client: LocalAPIClient, apiKey: String, firewall: any Firewall, pullInterval: Duration = .seconds(10),
         fullPullInterval: Duration = .seconds(600),
-        isProtected: @escaping @Sendable (IPPrefix) async -> Bool, backoff: RetryBackoff = RetryBackoff(),
+        protectedTargets: @escaping @Sendable ([IPPrefix]) async -> Set<IPPrefix>, backoff: RetryBackoff = RetryBackoff(),
         logger: Logger = Logger(label: "kobrakai.crowdsec.bouncer"),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
         ownDecisionScenario: String? = nil, onBansApplied: (@Sendable ([BanRequest]) async -> Void)? = nil
@@ -69,7 +72,7 @@ public final class CrowdSecBouncerService: Service, Sendable {
         self.firewall = firewall
         self.pullInterval = pullInterval
         self.fullPullInterval = fullPullInterval
-        self.isProtected = isProtected
+        self.protectedTargets = protectedTargets
         self.initialBackoff = backoff
         self.logger = logger
         self.now = now
@@ -79,7 +82,17 @@ public final class CrowdSecBouncerService: Service, Sendable {
     public var health: CrowdSecHealth { state.withLock { $0 } }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown { [self] in try await pullLoop() }
+        guard let onBansApplied else {
+            try? await cancelWhenGracefulShutdown { [self] in try await pullLoop(reporting: nil) }
+            return
+        }
+        let (applied, reporting) = AsyncStream.makeStream(of: [BanRequest].self)
+        await withDiscardingTaskGroup { group in
+            // In order, and what was queued before a shutdown is still reported.
+            group.addTask { for await bans in applied { await onBansApplied(bans) } }
+            try? await cancelWhenGracefulShutdown { [self] in try await pullLoop(reporting: reporting) }
+            reporting.finish()
+        }
     }
 
     /// Makes the next pull a full `startup=true` one, at once. The daemon calls it after re-creating a
@@ -115,44 +128,49 @@ public final class CrowdSecBouncerService: Service, Sendable {
         }
     }
 
-    private func pullLoop() async throws {
+    private func pullLoop(reporting: AsyncStream<[BanRequest]>.Continuation?) async throws {
         var ledger = DecisionLedger()
-        var startup = true
+        var schedule = PullSchedule(interval: pullInterval, fullPullInterval: fullPullInterval)
+        // Stays set until a full pull succeeds: a resync or a failed firewall call is not forgotten
+        // because the LAPI was down for the next attempt.
+        var fullPullOwed = false
         var backoff = initialBackoff
-        var lastFullPull: ContinuousClock.Instant?
         while !Task.isCancelled {
-            if takeResyncRequest() || isFullPullDue(since: lastFullPull) { startup = true }
+            let started = ContinuousClock.now
+            if takeResyncRequest() || schedule.isFullPullDue(at: started) { fullPullOwed = true }
+            let full = fullPullOwed
             let delay: Duration
             do {
-                let stream = try await client.decisionStream(apiKey: apiKey.withLock { $0 }, startup: startup)
-                let changes = try await apply(stream, startup: startup, to: &ledger)
-                // A periodic full pull that found nothing to fix is not worth a journal line every ten minutes.
-                if (startup && (lastFullPull == nil || changes > 0)) || backoff.failures > 0 {
+                let stream = try await client.decisionStream(apiKey: apiKey.withLock { $0 }, startup: full)
+                let fetched = ContinuousClock.now
+                let (changes, applied) = try await apply(stream, startup: full, to: &ledger)
+                if !applied.isEmpty { reporting?.yield(applied) }
+                logger.debug("CrowdSec pull", metadata: [
+                    "full": "\(full)", "new": "\(stream.new.count)", "deleted": "\(stream.deleted.count)", "changes": "\(changes)",
+                    "fetch_ms": "\((fetched - started).milliseconds)", "apply_ms": "\((ContinuousClock.now - fetched).milliseconds)",
+                ])
+                // A full pull that found nothing to fix is not worth a journal line each time.
+                if (full && (schedule.lastFullPull == nil || changes > 0)) || backoff.failures > 0 {
                     logger.info("CrowdSec decisions in sync", metadata: ["active": "\(ledger.activeTargets)", "changes": "\(changes)"])
                 }
-                if startup { lastFullPull = now() }
-                startup = false
+                schedule.recordPull(full: full, changes: stream.new.count + stream.deleted.count, started: started)
+                fullPullOwed = false
                 backoff.reset()
                 state.withLock {
                     $0.recordSuccess()
                     $0.pending = ledger.activeTargets
                 }
-                delay = pullInterval
+                delay = schedule.delay(afterPullStartedAt: started, now: ContinuousClock.now)
             } catch let error as CrowdSecError {
                 delay = backoff.nextDelay()
                 recordFailure(error, retryIn: delay)
             } catch let error as FirewallError {
-                startup = true
+                fullPullOwed = true
                 delay = backoff.nextDelay()
                 recordFailure(CrowdSecError(.firewall, "the firewall failed to apply CrowdSec's decisions: \(error)"), retryIn: delay)
             }
             try await waitForNextPull(delay)
         }
-    }
-
-    private func isFullPullDue(since lastFullPull: ContinuousClock.Instant?) -> Bool {
-        guard fullPullInterval > .zero, let lastFullPull else { return false }
-        return now() - lastFullPull >= fullPullInterval
     }
 
     private func recordFailure(_ error: CrowdSecError, retryIn delay: Duration) {
@@ -167,24 +185,18 @@ public final class CrowdSecBouncerService: Service, Sendable {
     }
 
     /// Turns one response into one ban call and one unban call.
-    /// - Returns: how many bans and unbans the firewall was asked for.
-    private func apply(_ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger) async throws -> Int {
+    /// - Returns: how many bans and unbans the firewall was asked for, and the bans it accepted.
+    private func apply(
+        _ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger
+    ) async throws -> (changes: Int, applied: [BanRequest]) {
         let instant = now()
         for decision in stream.deleted { ledger.remove(id: decision.id) }
+        let candidates = applicable(stream.new)
+        let protected = candidates.isEmpty ? [] : await protectedTargets(candidates.map(\.target))
         var protectedCount = 0
         var appliedIDs: Set<Int64> = []
-        for decision in stream.new {
-            if let ownDecisionScenario, decision.scenario == ownDecisionScenario { continue }
-            let parsed: ParsedDecision
-            switch ParsedDecision.parse(decision) {
-            case .success(let value): parsed = value
-            case .failure(.notApplicable): continue
-            case .failure(.malformed(let reason)):
-                logger.warning("ignoring a CrowdSec decision: \(reason)")
-                continue
-            }
-            guard parsed.remaining > .zero else { continue }
-            if await isProtected(parsed.target) {
+        for parsed in candidates {
+            if protected.contains(parsed.target) {
                 protectedCount += 1
                 logger.info("not applying CrowdSec decision \(parsed.id) for allowlisted \(parsed.target)")
                 continue
@@ -217,17 +229,31 @@ public final class CrowdSecBouncerService: Service, Sendable {
             logger.warning("the firewall refused CrowdSec's ban of \(refusal.request.target): \(refusal.error)")
         }
         if !unbans.isEmpty { try await firewall.unban(unbans) }
-        if let onBansApplied, bans.count > rejected.count {
-            let refused = Set(rejected.map(\.request.target))
-            await onBansApplied(bans.filter { !refused.contains($0.target) })
-        }
+        let refused = Set(rejected.map(\.request.target))
+        let applied = refused.isEmpty ? bans : bans.filter { !refused.contains($0.target) }
         state.withLock {
-            $0.applied += bans.count - rejected.count
+            $0.applied += applied.count
             $0.rejected += rejected.count
             $0.removed += unbans.count
             $0.skipped += protectedCount
         }
-        return bans.count + unbans.count
+        return (bans.count + unbans.count, applied)
+    }
+
+    /// The new decisions this bouncer enforces, parsed: bans on an Ip or a Range with time left, not
+    /// pushed by this host's own watcher. Malformed ones are logged and skipped.
+    private func applicable(_ decisions: [CrowdSecDecision]) -> [ParsedDecision] {
+        var parsed: [ParsedDecision] = []
+        parsed.reserveCapacity(decisions.count)
+        for decision in decisions {
+            if let ownDecisionScenario, decision.scenario == ownDecisionScenario { continue }
+            switch ParsedDecision.parse(decision) {
+            case .success(let value) where value.remaining > .zero: parsed.append(value)
+            case .success, .failure(.notApplicable): continue
+            case .failure(.malformed(let reason)): logger.warning("ignoring a CrowdSec decision: \(reason)")
+            }
+        }
+        return parsed
     }
 
     /// Bans of ours in the firewall (left from before a restart, or a failed unban) whose decisions are gone now.

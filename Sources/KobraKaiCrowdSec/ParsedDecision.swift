@@ -68,6 +68,8 @@ struct ParsedDecision: Hashable, Sendable {
     /// `crowdsec: <scenario> (<origin>)`, printable ASCII only, cut at the comment limit.
     static func comment(scenario: String, origin: String) -> String {
         let text = "crowdsec: \(scenario) (\(origin))"
+        // The usual case, checked on bytes: a full pull of a large LAPI makes this comment for every decision.
+        if text.utf8.count <= commentLimit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         let printable = text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" }
         return String(printable.prefix(commentLimit))
     }

@@ -13,11 +13,11 @@ extension CrowdSecLAPISuites {
 
         private func makeBouncer(
             _ lapi: LocalAPIServer, firewall: InMemoryFirewall, apiKey: String = LocalAPIServer.bouncerKey,
-            isProtected: @escaping @Sendable (IPPrefix) async -> Bool = { _ in false }
+            isProtected: @escaping @Sendable (IPPrefix) -> Bool = { _ in false }
         ) -> CrowdSecBouncerService {
             CrowdSecBouncerService(
                 client: LocalAPIClient(baseURL: lapi.url, timeout: .seconds(5)), apiKey: apiKey, firewall: firewall,
-                pullInterval: .milliseconds(200), isProtected: isProtected,
+                pullInterval: .milliseconds(200), protectedTargets: { Set($0.filter(isProtected)) },
                 backoff: RetryBackoff(initial: .milliseconds(50), maximum: .milliseconds(400)),
                 logger: Logger(label: "test.bouncer"))
         }

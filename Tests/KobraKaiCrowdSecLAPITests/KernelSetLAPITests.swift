@@ -36,7 +36,7 @@ extension CrowdSecLAPISuites {
             try await lapi.start()
             let bouncer = CrowdSecBouncerService(
                 client: LocalAPIClient(baseURL: lapi.url, timeout: .seconds(5)), apiKey: LocalAPIServer.bouncerKey,
-                firewall: firewall, pullInterval: .milliseconds(200), isProtected: { _ in false },
+                firewall: firewall, pullInterval: .milliseconds(200), protectedTargets: { _ in [] },
                 logger: Logger(label: "test.bouncer.kernel"))
             let service = Task { try await bouncer.run() }
             defer { service.cancel() }

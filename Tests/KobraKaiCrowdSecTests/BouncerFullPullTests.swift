@@ -14,7 +14,7 @@ struct BouncerFullPullTests {
     ) -> CrowdSecBouncerService {
         CrowdSecBouncerService(
             client: LocalAPIClient(baseURL: lapi.url, timeout: .seconds(5)), apiKey: "test-key", firewall: firewall,
-            pullInterval: .milliseconds(50), fullPullInterval: fullPullInterval, isProtected: { _ in false },
+            pullInterval: .milliseconds(50), fullPullInterval: fullPullInterval, protectedTargets: { _ in [] },
             backoff: RetryBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)),
             logger: Logger(label: "test.bouncer"),
             onBansApplied: applied.map { log in { @Sendable bans in log.record(bans) } })
@@ -36,6 +36,32 @@ struct BouncerFullPullTests {
         lapi.setActive([ScriptedDecisionStream.ban(1, "198.51.100.1"), ScriptedDecisionStream.ban(2, "198.51.100.2")])
         #expect(await eventually { (try? await firewall.lookup(IPAddress("198.51.100.2")!)) != nil })
         #expect(lapi.fullPulls >= 2)
+    }
+
+    @Test("a batch the deltas skipped during a burst arrives by the full pull that confirms the burst")
+    func burstConfirmation() async throws {
+        let lapi = try ScriptedDecisionStream()
+        let first = ScriptedDecisionStream.ban(1, "198.51.100.1")
+        lapi.setActive([first])
+        let firewall = InMemoryFirewall()
+        let bouncer = makeBouncer(lapi, firewall: firewall, fullPullInterval: .seconds(3600))
+        let service = Task { try await bouncer.run() }
+        defer { service.cancel() }
+        #expect(await eventually { (try? await firewall.list().count) == 1 })
+        #expect(lapi.fullPulls == 1)
+
+        // An import: one delta brings decision 2; decision 3 was committed while that pull ran (only the full
+        // list has it).
+        let streamed = ScriptedDecisionStream.ban(2, "198.51.100.2")
+        let skipped = ScriptedDecisionStream.ban(3, "203.0.113.0/24")
+        lapi.setActive([first, streamed, skipped])
+        lapi.queueDelta(new: [streamed])
+        #expect(await eventually { (try? await firewall.lookup(IPAddress("203.0.113.7")!)) != nil })
+        #expect(lapi.fullPulls == 2)
+        // Confirmed once: later empty deltas do not pull the full list again.
+        let deltas = lapi.deltaPulls
+        #expect(await eventually { lapi.deltaPulls >= deltas + 5 })
+        #expect(lapi.fullPulls == 2)
     }
 
     @Test("with full_pull_interval 0 only the start pulls the full list (the skipped decision stays missing)")

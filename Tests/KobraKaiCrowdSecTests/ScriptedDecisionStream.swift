@@ -11,6 +11,7 @@ final class ScriptedDecisionStream: Sendable {
         let active = Mutex<[CrowdSecDecision]>([])
         let deltas = Mutex<[DecisionStream]>([])
         let fullPulls = Mutex(0)
+        let deltaPulls = Mutex(0)
     }
 
     private let script: Script
@@ -25,6 +26,7 @@ final class ScriptedDecisionStream: Sendable {
                 script.fullPulls.withLock { $0 += 1 }
                 return Self.answer(new: script.active.withLock { $0 }, deleted: [])
             }
+            script.deltaPulls.withLock { $0 += 1 }
             let delta = script.deltas.withLock { $0.isEmpty ? DecisionStream() : $0.removeFirst() }
             return Self.answer(new: delta.new, deleted: delta.deleted)
         }
@@ -37,6 +39,14 @@ final class ScriptedDecisionStream: Sendable {
 
     /// Replaces what a full pull lists, without any delta.
     func setActive(_ decisions: [CrowdSecDecision]) { script.active.withLock { $0 = decisions } }
+
+    /// Queues the answer of a later delta pull (the full list is not changed: call `setActive` too).
+    func queueDelta(new: [CrowdSecDecision] = [], deleted: [CrowdSecDecision] = []) {
+        script.deltas.withLock { $0.append(DecisionStream(new: new, deleted: deleted)) }
+    }
+
+    /// Delta pulls answered so far (each `startup=false` request).
+    var deltaPulls: Int { script.deltaPulls.withLock { $0 } }
 
     static func ban(_ id: Int64, _ value: String, _ duration: String = "4h0m0s") -> CrowdSecDecision {
         CrowdSecDecision(id: id, origin: "lists", type: "ban", scope: value.contains("/") ? "Range" : "Ip", value: value,

@@ -215,9 +215,12 @@ def main():
         print("CrowdSec: \"never arrived\" decisions were listed by `cscli decisions list` but never sent to the bouncer: "
               "CrowdSec 1.4.6's `/v1/decisions/stream` delta can skip a batch that the import commits while a bouncer "
               f"pulls (this run: {incomplete[0]} of {ours['rounds']} rounds for kobrakai, {incomplete[1]} for "
-              "crowdsec-firewall-bouncer; only a full pull, e.g. at start-up, brings them back). \"Set final\" is when "
-              "the set last changed. Sync time is dominated by the import itself and the poll interval, so the two "
-              "bouncers' times are close; their CPU time is not.")
+              "crowdsec-firewall-bouncer; only a full pull brings them back: kobrakai makes one as soon as a burst of "
+              "changes has gone quiet, the firewall bouncer only at its next start). \"Set final\" is when "
+              "the set last changed. Both bouncers poll on their own clocks, so which one pulls first after the last "
+              "batch lands is luck within one poll interval: kobrakai had every decision first in "
+              f"{ours.get('first_rounds', '?')} of {ours['rounds']} rounds, the firewall bouncer in "
+              f"{theirs.get('first_rounds', '?')}.")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,13 @@ kernel sets (each from its own thread, `nft -j list set`) until every decision i
 the ranges, how many decisions never arrived (CrowdSec 1.4.6's delta stream can skip a batch committed
 while a bouncer pulls), and BENCH lines.
 
-Environment: CROWDSEC_DECISIONS (10000), CROWDSEC_RANGES (100, part of the total), CROWDSEC_ROUNDS (5),
-CROWDSEC_POLL (1s, both bouncers), KOBRAKAI (path of the release kobrakai binary).
+Environment: CROWDSEC_DECISIONS (10000), CROWDSEC_RANGES (100, part of the total), CROWDSEC_ROUNDS (11),
+CROWDSEC_POLL (1s, both bouncers), KOBRAKAI (path of the release kobrakai binary), CROWDSEC_DEBUG (1: the
+daemon logs each pull's size and timing, kept as bench-out/crowdsec-kobrakai.log).
+
+Both bouncers poll on a clock of their own, so which one pulls first after the last batch lands is luck
+within one poll interval: the report gives medians over many rounds and, round by round, which bouncer
+had every decision first.
 """
 import ipaddress
 import os
@@ -36,7 +41,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     total = int(os.environ.get("CROWDSEC_DECISIONS", "10000"))
     ranges = int(os.environ.get("CROWDSEC_RANGES", "100"))
-    rounds = int(os.environ.get("CROWDSEC_ROUNDS", "5"))
+    rounds = int(os.environ.get("CROWDSEC_ROUNDS", "11"))
     poll = os.environ.get("CROWDSEC_POLL", "1s")
     kobrakai = os.environ.get("KOBRAKAI", os.path.join(REPO, ".build/release/kobrakai"))
     if not os.access(kobrakai, os.X_OK):
@@ -64,6 +69,9 @@ def main():
     finally:
         for child in reversed(children):
             child.stop()
+        if os.environ.get("CROWDSEC_DEBUG") == "1" and os.path.exists(f"{work}/kobrakai.log"):
+            os.makedirs(os.path.join(REPO, "bench-out"), exist_ok=True)
+            shutil.copy(f"{work}/kobrakai.log", os.path.join(REPO, "bench-out/crowdsec-kobrakai.log"))
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -86,6 +94,18 @@ def range_handling(elements, networks):
     return as_prefix, truncated, len(networks) - as_prefix - truncated, sample
 
 
+def first_complete(results, index):
+    """Rounds in which side `index` had every decision strictly before the other side (a side that never had
+    them all counts as last; ties at the listing's resolution and rounds neither completed count for neither)."""
+    first = 0
+    for result in results:
+        times = [side["add"][0] for side in result["sides"]]
+        mine, other = times[index], times[1 - index]
+        if mine is not None and (other is None or mine < other):
+            first += 1
+    return first
+
+
 def report(results, failures, startup, total, ranges, rounds, poll):
     names = results[0]["names"]
 
@@ -101,6 +121,9 @@ def report(results, failures, startup, total, ranges, rounds, poll):
           f"`delete --all` returned after {median([r['deleted'] for r in results]):.2f} s")
     if failures:
         print(f"  {len(failures)} round(s) run again after a cscli failure: {'; '.join(failures)}")
+    firsts = [first_complete(results, index) for index in range(2)]
+    print(f"  round by round, {names[0]} had every decision first in {firsts[0]} of {rounds} rounds, {names[1]} in "
+          f"{firsts[1]} (a bouncer that never had them all counts as last; the rest are ties or neither complete)")
     for index, name in enumerate(names):
         sides = [r["sides"][index] for r in results]
         adds = [side["add"][0] for side in sides]
@@ -130,7 +153,8 @@ def report(results, failures, startup, total, ranges, rounds, poll):
               f"cpu_add_s={cpu_add:.2f} cpu_remove_s={cpu_remove:.2f} "
               f"ranges_as_prefix={as_prefix} ranges_truncated={truncated} ranges_absent={absent} "
               f"import_s={median([r['imported'] for r in results]):.3f} startup_present_s={value(startup[index][0])} "
-              f"startup_missing={len(startup[index][1])} retried_rounds={len(failures)}")
+              f"startup_missing={len(startup[index][1])} retried_rounds={len(failures)}"
+              + f" first_rounds={firsts[index]}")
     print("  (present: every Ip in the set and every Range there as a prefix or, for a bouncer that truncates,")
     print("   as a single address inside it; timed from the start of the first `cscli decisions import`; each set polled")
     print("   from its own thread with `nft -j list set`, so the resolution is one such listing, ~0.1 s;")

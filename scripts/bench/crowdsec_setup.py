@@ -161,7 +161,9 @@ def start_kobrakai(kobrakai, work, poll):
     json.dump(config, open(f"{directory}/kobrakai.json", "w"))
     os.chmod(f"{directory}/kobrakai.json", 0o600)
     run("nft", "-f", os.path.join(REPO, "nft/kobrakai.nft"), ns=NS_OURS)
-    return Child(NS_OURS, [kobrakai, "run", "--config", f"{directory}/kobrakai.json"], f"{work}/kobrakai.log")
+    # CROWDSEC_DEBUG=1: the daemon logs each pull's size and timing (kept as bench-out/crowdsec-kobrakai.log).
+    debug = ["--debug"] if os.environ.get("CROWDSEC_DEBUG") == "1" else []
+    return Child(NS_OURS, [kobrakai, "run", "--config", f"{directory}/kobrakai.json"] + debug, f"{work}/kobrakai.log")
 
 
 def start_firewall_bouncer(root, work, poll):

@@ -24,7 +24,7 @@ public struct CrowdSecServices: Sendable {
                                       password: password, scenario: configuration.scenario)
     }
 
-    /// The bouncer, with `isProtected` answered by the engine's allowlist (the reloaded one after a reload).
+    /// The bouncer, with `protectedTargets` answered by the engine's allowlist (the reloaded one after a reload).
     /// It skips the decisions this host's watcher pushed (they are local bans already) and records the bans
     /// it applies in `store`'s ban history with origin `crowdsec` and counts them in `kobrakai_bans_total`.
     public static func bouncer(_ configuration: CrowdSecConfiguration, firewall: any Firewall, engine: BanEngine,
@@ -39,7 +39,7 @@ public struct CrowdSecServices: Sendable {
             ? nil : CrowdSecAlert.decisionScenario(scenario: configuration.scenario, machineID: configuration.machineID)
         return CrowdSecBouncerService(client: client ?? LocalAPIClient(baseURL: configuration.lapiURL), apiKey: key, firewall: firewall,
                                       pullInterval: configuration.pullInterval, fullPullInterval: configuration.fullPullInterval,
-                                      isProtected: { await engine.allowlistEntry(overlapping: $0) != nil },
+                                      protectedTargets: { await engine.allowlisted(among: $0) },
                                       ownDecisionScenario: own, onBansApplied: reportingBans(store: store, metrics: metrics))
     }
 

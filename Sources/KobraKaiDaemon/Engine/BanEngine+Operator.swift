@@ -64,4 +64,10 @@ extension BanEngine {
 
     /// The allowlist entry covering `target`, if any (for `test-ip`).
     public func allowlistEntry(overlapping target: IPPrefix) -> IPPrefix? { allowlist.entry(overlapping: target) }
+
+    /// Those of `targets` that overlap the allowlist or the host's own addresses: one call for a whole
+    /// feed pull instead of one hop onto the engine per target.
+    public func allowlisted(among targets: [IPPrefix]) -> Set<IPPrefix> {
+        Set(targets.filter { allowlist.entry(overlapping: $0) != nil })
+    }
 }
