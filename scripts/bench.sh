@@ -11,7 +11,7 @@
 #   ELEMENTS=100000 REPS=5   bulk load / restore size and repetitions (kkbench)
 #   ATTACKS=1000 RESTORE=100000   daemon latency attacks / bans restored (kobrakai-daemon-bench)
 #   PPS_SECONDS=3 PPS_REPS=3 PPS_BANS=100000 PPS_RULES=10000   packet rate (kobrakai-pps-bench)
-#   CROWDSEC_DECISIONS=10000 CROWDSEC_RANGES=100 CROWDSEC_ROUNDS=5 CROWDSEC_POLL=1s   CrowdSec sync
+#   CROWDSEC_DECISIONS=10000 CROWDSEC_RANGES=100 CROWDSEC_ROUNDS=11 CROWDSEC_POLL=1s   CrowdSec sync
 #   BENCH_ONLY="scan policy follow netlink daemon pps crowdsec"   the sections to run
 set -uo pipefail
 cd "$(dirname "$0")/.."
