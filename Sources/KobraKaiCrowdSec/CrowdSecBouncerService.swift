@@ -56,7 +56,8 @@ public final class CrowdSecBouncerService: Service, Sendable {
     ///   - now: the clock the remaining durations are measured on (the firewall's).
     ///   - ownDecisionScenario: the decision scenario of this host's watcher
     ///     (`CrowdSecAlert.decisionScenario(scenario:machineID:)`); its decisions are never applied.
-    ///   - onBansApplied: called after each pull with the bans the firewall accepted.
+    ///   - onBansApplied: called after each pull with the new bans the firewall accepted (bans restored after
+    ///     the firewall lost them are not new: they already have their history row and count).
     public init(
         client: LocalAPIClient, apiKey: String, firewall: any Firewall, pullInterval: Duration = .seconds(10),
         fullPullInterval: Duration = .seconds(600),
@@ -185,7 +186,8 @@ public final class CrowdSecBouncerService: Service, Sendable {
     }
 
     /// Turns one response into one ban call and one unban call.
-    /// - Returns: how many bans and unbans the firewall was asked for, and the bans it accepted.
+    /// - Returns: how many bans and unbans the firewall was asked for, and the new bans it accepted (not
+    ///   the ones restored after the firewall lost them).
     private func apply(
         _ stream: DecisionStream, startup: Bool, to ledger: inout DecisionLedger
     ) async throws -> (changes: Int, applied: [BanRequest]) {
@@ -231,13 +233,16 @@ public final class CrowdSecBouncerService: Service, Sendable {
         if !unbans.isEmpty { try await firewall.unban(unbans) }
         let refused = Set(rejected.map(\.request.target))
         let applied = refused.isEmpty ? bans : bans.filter { !refused.contains($0.target) }
+        // Bans put back after the firewall lost them (a flushed ruleset) are applied, not reported again.
+        let restored = ledger.takeRestored()
+        let fresh = restored.isEmpty ? applied : applied.filter { !restored.contains($0.target) }
         state.withLock {
             $0.applied += applied.count
             $0.rejected += rejected.count
             $0.removed += unbans.count
             $0.skipped += protectedCount
         }
-        return (bans.count + unbans.count, applied)
+        return (bans.count + unbans.count, fresh)
     }
 
     /// The new decisions this bouncer enforces, parsed: bans on an Ip or a Range with time left, not

@@ -19,6 +19,8 @@ struct DecisionLedger: Sendable {
     private var targets: [IPPrefix: Tracked] = [:]
     private var targetByID: [Int64: IPPrefix] = [:]
     private var dirty: Set<IPPrefix> = []
+    /// Targets `markMissing` found gone from the firewall since `takeRestored` was last called.
+    private var restored: Set<IPPrefix> = []
 
     /// Number of targets with at least one tracked decision.
     var activeTargets: Int { targets.count }
@@ -58,7 +60,15 @@ struct DecisionLedger: Sendable {
             guard let applied = tracked.applied, applied > now + .seconds(1) else { continue }
             targets[target]?.applied = nil
             dirty.insert(target)
+            restored.insert(target)
         }
+    }
+
+    /// The targets `markMissing` put back since the last call: their next bans restore what the firewall
+    /// lost, they are not new bans (not counted again, not a second history row).
+    mutating func takeRestored() -> Set<IPPrefix> {
+        defer { restored.removeAll() }
+        return restored
     }
 
     /// Forgets that `target` is banned (the firewall refused it), so the next change bans it again.

@@ -105,13 +105,13 @@ struct BouncerFullPullTests {
         let targets = try await firewall.list().map(\.target)
         #expect(targets == [Self.target("192.0.2.9"), Self.target("198.51.100.1"), Self.target("203.0.113.0/24")])
         #expect(try await firewall.lookup(IPAddress("192.0.2.9")!)?.comment == "local: sip brute force")
-        // Applied once at start, then only the lost range again: the steady ban was never rewritten (a re-ban
-        // would restart its timeout and add a second history row).
+        // Reported once, at start: the steady ban was never rewritten (a re-ban would restart its timeout), and
+        // the lost range came back as a restoration, not as a new ban (no second history row or count).
         let appliedTargets = applied.pulls.map { $0.map(\.target) }
         #expect(appliedTargets == [
             [Self.target("198.51.100.1"), Self.target("198.51.100.2"), Self.target("203.0.113.0/24")],
-            [Self.target("203.0.113.0/24")],
         ])
+        #expect(bouncer.health.applied == 4)
         let steadyNow = try #require(try await firewall.lookup(IPAddress("198.51.100.1")!)?.expiresIn)
         #expect(steadyNow < steadyDeadline)
     }

@@ -87,5 +87,19 @@ struct DecisionLedgerTests {
         ledger.markMissing(present: [], now: start + .seconds(600))
         #expect(ledger.drainChanges(now: start + .seconds(600)).bans
             == [BanRequest(target: host, timeout: .seconds(3000), comment: "crowdsec: d1")])
+        // A restoration, not a new ban; said once.
+        #expect(ledger.takeRestored() == [host])
+        #expect(ledger.takeRestored().isEmpty)
+    }
+
+    @Test("targets still in the firewall are not restorations")
+    func presentNotRestored() {
+        let other = IPPrefix("198.51.100.1")!
+        var ledger = DecisionLedger()
+        ledger.add(decision(1, host, .seconds(3600)), now: start)
+        ledger.add(decision(2, other, .seconds(3600)), now: start)
+        _ = ledger.drainChanges(now: start)
+        ledger.markMissing(present: [host], now: start + .seconds(60))
+        #expect(ledger.takeRestored() == [other])
     }
 }
