@@ -44,12 +44,29 @@ public actor NftablesFirewall: Firewall {
         try applyBans(requests, leading: [])
     }
 
-    /// Validates, encodes and applies bans; `leading` messages (the ruleset) go into the first transaction.
+    /// Validates, encodes and applies bans, `limits.requestsPerSlice` at a time; `leading` messages (the
+    /// ruleset) go into the first transaction.
     func applyBans(_ requests: [BanRequest], leading: [BatchMessage]) throws(FirewallError) -> [RejectedBan] {
         var rejected: [RejectedBan] = []
+        var leading = leading
+        var sliceStart = requests.startIndex
+        repeat {  // at least once: a restore of no bans still sends the ruleset
+            let sliceEnd = sliceStart + min(limits.requestsPerSlice, requests.endIndex - sliceStart)
+            rejected += try applySlice(requests, sliceStart..<sliceEnd, leading: leading)
+            leading = []
+            sliceStart = sliceEnd
+        } while sliceStart < requests.endIndex
+        return rejected
+    }
+
+    private func applySlice(_ requests: [BanRequest], _ slice: Range<Int>,
+                            leading: [BatchMessage]) throws(FirewallError) -> [RejectedBan]
+    {
+        var rejected: [RejectedBan] = []
         var units: [ElementUnit] = []
-        units.reserveCapacity(requests.count)
-        for (index, request) in requests.enumerated() {
+        units.reserveCapacity(slice.count)
+        for index in slice {
+            let request = requests[index]
             if let problem = Self.problem(with: request) {
                 rejected.append(RejectedBan(request: request, error: FirewallError(.invalidElement, problem)))
                 continue
@@ -95,7 +112,8 @@ public actor NftablesFirewall: Firewall {
         for setName in KobraKaiRuleset.banSets {
             result += try entries(in: setName)
         }
-        return result.sorted { $0.target < $1.target }
+        result.sort { $0.target < $1.target }  // in place: a sorted copy would be a second listing's worth
+        return result
     }
 
     public func lookup(_ address: IPAddress) async throws(FirewallError) -> BanEntry? {

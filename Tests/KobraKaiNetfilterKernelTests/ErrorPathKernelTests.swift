@@ -71,8 +71,9 @@ struct ErrorPathKernelTests {
 
     @Test("Lost ACKs (ENOBUFS) are reconciled by listing the sets")
     func lostAcknowledgementsAreReconciled() async throws {
-        // One element per message and one huge transaction: far more ACKs than the receive buffer holds.
-        let limits = TransactionLimits(maximumElementListBytes: 40, maximumTransactionBytes: 2_000_000)
+        // One element per message and one huge transaction (in one slice): far more ACKs than the receive
+        // buffer holds.
+        let limits = TransactionLimits(maximumElementListBytes: 40, maximumTransactionBytes: 2_000_000, requestsPerSlice: 100_000)
         let fixture = try await KernelFixture(limits: limits)
         let requests = (0..<20_000).map { index in
             BanRequest(target: .init(host: .v4(IPv4Address(rawValue: 0x0A00_0000 + UInt32(index)))),

@@ -5,8 +5,10 @@ import Testing
 
 @Suite("unban, disallow and allow settle lost replies (ENOBUFS) by listing, like ban")
 struct ReconcileKernelTests {
-    /// One element per message in one huge transaction: 20 000 ACKs, far more than the receive buffer holds.
-    static let ackFlood = TransactionLimits(maximumElementListBytes: 20, maximumTransactionBytes: 2_000_000)
+    /// One element per message in one huge transaction (one slice): 20 000 ACKs, far more than the receive
+    /// buffer holds.
+    static let ackFlood = TransactionLimits(maximumElementListBytes: 20, maximumTransactionBytes: 2_000_000,
+                                            requestsPerSlice: 100_000)
 
     static func hosts(_ count: Int) -> [IPPrefix] {
         (0..<count).map { IPPrefix(host: .v4(IPv4Address(rawValue: 0x0A00_0000 + 2 * UInt32($0)))) }

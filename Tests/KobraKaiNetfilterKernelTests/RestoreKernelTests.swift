@@ -93,4 +93,24 @@ struct RestoreKernelTests {
         try await fixture.firewall.verify()
         #expect(try await fixture.firewall.list().map(\.target.description) == ["192.0.2.9", "203.0.113.0/24"])
     }
+
+    @Test("A restore larger than one encoding slice: refusals in later slices name their own bans, all others land")
+    func refusalsAcrossSlices() async throws {
+        let fixture = try await KernelFixture()
+        try #require(try await fixture.nft(["flush", "ruleset"]).status == 0)
+        var bans = Array(Self.bans.prefix(9_000))
+        bans[10] = BanRequest(target: IPPrefix("203.0.113.0/24")!, timeout: .seconds(600), comment: "first slice")
+        bans[4_100] = BanRequest(target: IPPrefix("192.0.2.10")!, timeout: .zero)  // refused before the kernel
+        bans[5_000] = BanRequest(target: IPPrefix("203.0.113.128/25")!, timeout: .seconds(600))  // overlaps bans[10]
+        bans[8_500] = BanRequest(target: IPPrefix("203.0.113.64/26")!, timeout: .seconds(600))  // third slice
+        #expect(TransactionLimits.standard.requestsPerSlice < 5_000)
+        let rejected = try await fixture.firewall.restore(bans)
+        #expect(rejected.map(\.request.target.description).sorted() == ["192.0.2.10", "203.0.113.128/25", "203.0.113.64/26"])
+        try await fixture.firewall.verify()
+        let listed = try await fixture.firewall.list()
+        #expect(listed.count == bans.count - 3)
+        let refused = Set(rejected.map(\.request.target))
+        let listedTargets = Set(listed.map(\.target))
+        #expect(bans.filter { !refused.contains($0.target) && !listedTargets.contains($0.target) }.isEmpty)
+    }
 }

@@ -59,6 +59,7 @@ struct ChaosSchedule: Sendable {
                 guard try setup.nft(["flush", "ruleset"]) == 0 else { throw TortureError("nft flush ruleset failed") }
                 faults.flushes += 1
                 journal.note("nft flush ruleset #\(faults.flushes)")
+                await supervisor.noteFault("flush #\(faults.flushes)")
                 await ledger.checkpoint("flush #\(faults.flushes)")
             case .sabotage:
                 try await sabotage()

@@ -4,10 +4,20 @@ import KobraKaiDaemon
 import KobraKaiNetfilterTestSupport
 
 /// Starts `kobrakai run`, kills it with SIGKILL and restarts it, and measures every incarnation from /proc:
-/// peak resident memory (VmHWM) and CPU time (utime + stime), sampled every 250 ms and just before a kill.
+/// peak resident memory (VmHWM) and CPU time (utime + stime), sampled every 100 ms and just before a kill.
+///
+/// Where the peak happens is measured too: each incarnation's VmHWM rises are noted in torture.log (every
+/// 2 MB, with the time since the incarnation's start and the last fault before), and the table names the
+/// incarnation and moment of the highest one.
 actor DaemonSupervisor {
     struct Usage: Sendable {
         var peakResidentKB = 0
+        /// Where the highest VmHWM was reached: incarnation number, time after its start, last fault before it.
+        var peakIncarnation = 0
+        var peakAfterStart = Duration.zero
+        var peakAfterFault: (label: String, after: Duration)?
+        /// VmRSS of the first incarnation when it first answered (no bans, no load yet): the fixed cost.
+        var readyResidentKB = 0
         /// VmRSS of the last sample (at the end: just before the final SIGTERM).
         var lastResidentKB = 0
         /// CPU seconds over all incarnations.
@@ -27,12 +37,25 @@ actor DaemonSupervisor {
     private var lastCPUSeconds = 0.0
     private(set) var usage = Usage()
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    private let journal: TortureJournal
+    /// This incarnation's VmHWM, and the value last noted in torture.log.
+    private var incarnationPeakKB = 0
+    private var notedPeakKB = 0
+    private var lastFault: (label: String, at: ContinuousClock.Instant)?
 
-    init(binary: String, configPath: String, socketPath: String, errorLog: String, liveness: DaemonLiveness) {
+    init(binary: String, configPath: String, socketPath: String, errorLog: String, liveness: DaemonLiveness,
+         journal: TortureJournal)
+    {
         arguments = [binary, "run", "--config", configPath]
         self.errorLog = errorLog
         self.socketPath = socketPath
         self.liveness = liveness
+        self.journal = journal
+    }
+
+    /// A fault the next VmHWM rises are attributed to (the kill before a start is recorded by `kill9`).
+    func noteFault(_ label: String) {
+        lastFault = (label, ContinuousClock.now)
     }
 
     var pid: pid_t? { process?.pid }
@@ -44,12 +67,18 @@ actor DaemonSupervisor {
         process = child
         spawnedAt = started
         lastCPUSeconds = 0
+        incarnationPeakKB = 0
+        notedPeakKB = 0
         usage.incarnations += 1
         while ContinuousClock.now - started < .seconds(60) {
             if !child.isRunning { throw TortureError("the daemon exited during start-up; see \(errorLog)") }
             if (try? ControlClient(path: socketPath, timeout: .seconds(5)).send(ControlRequest(command: .status)))?.ok == true {
                 usage.longestStartup = max(usage.longestStartup, ContinuousClock.now - started)
                 liveness.markUp()
+                if usage.incarnations == 1 {
+                    sample()
+                    usage.readyResidentKB = usage.lastResidentKB
+                }
                 return
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -65,6 +94,7 @@ actor DaemonSupervisor {
         child.signal(SIGKILL)
         _ = child.wait()
         retire()
+        noteFault("kill -9 #\(liveness.kills)")
     }
 
     /// SIGTERM at the end of the run; returns the exit status.
@@ -86,7 +116,10 @@ actor DaemonSupervisor {
                 status.split(separator: "\n").first { $0.hasPrefix(field) }
                     .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
             }
-            if let peak = kilobytes("VmHWM:") { usage.peakResidentKB = max(usage.peakResidentKB, peak) }
+            if let peak = kilobytes("VmHWM:"), peak > incarnationPeakKB {
+                incarnationPeakKB = peak
+                notePeak(peak)
+            }
             if let resident = kilobytes("VmRSS:") { usage.lastResidentKB = resident }
         }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -100,7 +133,26 @@ actor DaemonSupervisor {
         }
     }
 
+    /// Records a VmHWM rise: in the usage when it is the highest so far, in torture.log every 2 MB.
+    private func notePeak(_ peak: Int) {
+        let now = ContinuousClock.now
+        let afterFault = lastFault.map { ($0.label, now - $0.at) }
+        if peak > usage.peakResidentKB {
+            usage.peakResidentKB = peak
+            usage.peakIncarnation = usage.incarnations
+            usage.peakAfterStart = now - spawnedAt
+            usage.peakAfterFault = afterFault
+        }
+        guard peak >= notedPeakKB + 2048 else { return }
+        notedPeakKB = peak
+        let fault = afterFault.map { String(format: ", %.2f s after %@", $0.1.seconds, $0.0) } ?? ""
+        journal.note(String(format: "VmHWM %.1f MB (incarnation %d, %.2f s after its start%@)",
+                            Double(peak) / 1024, usage.incarnations, (now - spawnedAt).seconds, fault))
+    }
+
     private func retire() {
+        journal.note(String(format: "incarnation %d ends: VmHWM %.1f MB, VmRSS %.1f MB", usage.incarnations,
+                            Double(incarnationPeakKB) / 1024, Double(usage.lastResidentKB) / 1024))
         usage.cpuSeconds += lastCPUSeconds
         usage.runningSeconds += (ContinuousClock.now - spawnedAt).seconds
         lastCPUSeconds = 0

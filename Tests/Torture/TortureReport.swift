@@ -40,6 +40,10 @@ struct TortureReport {
         rows.append(("bans lost: in the kernel, missing from the state DB at the end", "\(stateMissing)", "0", verdict(stateMissing == 0)))
         rows.append(("wrong bans: allowlisted, own, injected-victim, flood single-event", "\(wrongBans.count)", "0", verdict(targets[2])))
         rows.append(("peak memory: daemon VmHWM, highest incarnation", String(format: "%.1f MB", peakMB), "< 100 MB", verdict(targets[3])))
+        let fault = usage.peakAfterFault.map { String(format: ", %.2f s after %@", $0.after.seconds, $0.label) } ?? ""
+        rows.append(("  reached in incarnation (of all), time after its start, last fault before",
+                     String(format: "%d of %d, %.2f s%@", usage.peakIncarnation, usage.incarnations, usage.peakAfterStart.seconds, fault), "", ""))
+        rows.append(("  resident when first ready (no bans, no load yet)", String(format: "%.1f MB", Double(usage.readyResidentKB) / 1024), "", ""))
         rows.append(("  resident at the end (VmRSS before the final SIGTERM)", String(format: "%.1f MB", Double(usage.lastResidentKB) / 1024), "", ""))
         let cpu = usage.runningSeconds > 0 ? usage.cpuSeconds / usage.runningSeconds * 100 : 0
         rows.append(("daemon CPU: (utime+stime) / wall time running, all incarnations",

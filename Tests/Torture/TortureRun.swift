@@ -31,7 +31,7 @@ struct TortureRun {
         let liveness = DaemonLiveness()
         let journal = try TortureJournal(path: setup.directory + "/torture.log")
         let supervisor = DaemonSupervisor(binary: setup.binary, configPath: setup.configPath, socketPath: setup.socketPath,
-                                          errorLog: setup.errorLog, liveness: liveness)
+                                          errorLog: setup.errorLog, liveness: liveness, journal: journal)
         print("kobrakai torture: \(settings.seconds) s at \(settings.linesPerSecond) lines/s, \(settings.rotationsPerStyle) rotations per style, "
               + "\(settings.floodAddresses) flood sources, \(settings.kills) kills, flush every \(Int(settings.flushEverySeconds)) s, "
               + "\(settings.amiRestarts) AMI restarts\(settings.sabotage == .none ? "" : ", SABOTAGE \(settings.sabotage.rawValue)")")
@@ -41,7 +41,7 @@ struct TortureRun {
         let sampler = Task {
             while !Task.isCancelled {
                 await supervisor.sample()
-                try? await Task.sleep(for: .milliseconds(250))
+                try? await Task.sleep(for: .milliseconds(100))
             }
         }
         let start = ContinuousClock.now

@@ -43,8 +43,7 @@ public struct Daemon: Sendable {
         }
         var policy = try settings.makePolicy()
         let startedAt = Timestamp.wallClock()
-        let unexpired = try await store.unexpiredBans(now: startedAt)
-        policy.restore(try await Self.offenderHistory(store, unexpired: Set(unexpired.map(\.target))), now: startedAt)
+        policy.restore(try await store.offenderHistory(now: startedAt), now: startedAt)
 
         // The AMI client delivers its events on this stream; keep its continuation until shutdown.
         let (amiEvents, amiInput) = AsyncStream<SecurityEvent>.makeStream()
@@ -174,15 +173,6 @@ public struct Daemon: Sendable {
             return try await engine.restoreBans(reinstallingRuleset: missing)
         } catch {
             throw DaemonStartupError("restoring bans failed: \(error)", exitCode: 69)
-        }
-    }
-
-    /// The store's offender rows as the policy's history. A target whose ban row is gone (lifted by an
-    /// operator, or pruned) is not "banned until" anything: its events count again, its offences still escalate.
-    static func offenderHistory(_ store: StateStore, unexpired: Set<IPPrefix>) async throws -> [OffenderRecord] {
-        try await store.offenders().map { row in
-            let until = unexpired.contains(row.target) ? row.lastBanAt + row.lastBanDuration : row.lastBanAt
-            return OffenderRecord(target: row.target, offences: row.offenceCount, lastBan: row.lastBanAt, bannedUntil: until)
         }
     }
 

@@ -1,5 +1,6 @@
 import KobraKaiAddress
 import KobraKaiCore
+import KobraKaiFirewall
 
 /// The bans this daemon has put in force, mirrored in memory.
 ///
@@ -44,24 +45,50 @@ struct ActiveBans: Sendable {
         }
     }
 
-    /// Merges the state database's bans; bans recorded in memory since start are newer and win.
-    mutating func load(_ stored: [BanRecord]) {
-        for record in stored where !contains(record.target) { insert(record) }
+    /// Merges the state database's bans (read into a mirror of their own, row by row); bans recorded in
+    /// memory since start are newer and win.
+    mutating func load(_ stored: ActiveBans) {
+        if count == 0 {
+            self = stored  // the usual start: nothing banned yet, take the compact table as it is
+        } else {
+            stored.forEach { record in if !contains(record.target) { insert(record) } }
+        }
         isLoaded = true
     }
 
-    /// The bans still in force at `now`, soonest expiry first (the state store's order, so restores and their
-    /// logs read the same whichever source they came from); expired ones are dropped on the way.
-    mutating func unexpired(at now: Timestamp) -> [BanRecord] {
+    /// The ban recorded for exactly `target`, if any (expired or not).
+    func record(for target: IPPrefix) -> BanRecord? {
+        let stored = Self.ipv4Host(target).map { hostsV4[$0] } ?? others[target]
+        return stored.map { record(target, $0) }
+    }
+
+    /// What a restore sends: every ban still in force at `now` with its remaining time and reason, soonest
+    /// expiry first (the state store's order, so restores and their logs read the same whichever source
+    /// they came from); expired ones are dropped on the way. Built straight from the compact table: a
+    /// `BanRecord` per ban beside the requests would be one more full copy during every repair.
+    mutating func requests(at now: Timestamp) -> [BanRequest] {
         let limit = now.millisecondsSinceEpoch
         // Removed in place: filtering into a new table would hold two copies of every ban during each repair.
         for host in hostsV4.compactMap({ $0.value.expiresAt > limit ? nil : $0.key }) { hostsV4[host] = nil }
         for target in others.compactMap({ $0.value.expiresAt > limit ? nil : $0.key }) { others[target] = nil }
-        var result: [BanRecord] = []
+        var result: [BanRequest] = []
         result.reserveCapacity(count)
-        for (host, stored) in hostsV4 { result.append(record(IPPrefix(host: .v4(IPv4Address(rawValue: host))), stored)) }
-        for (target, stored) in others { result.append(record(target, stored)) }
-        return result.sorted { ($0.expiresAt, $0.target) < ($1.expiresAt, $1.target) }
+        for (host, stored) in hostsV4 {
+            result.append(BanRequest(target: IPPrefix(host: .v4(IPv4Address(rawValue: host))),
+                                     timeout: .milliseconds(stored.expiresAt - limit), comment: texts.text(stored.reason)))
+        }
+        for (target, stored) in others {
+            result.append(BanRequest(target: target, timeout: .milliseconds(stored.expiresAt - limit),
+                                     comment: texts.text(stored.reason)))
+        }
+        // Equal remaining time is equal expiry: the order of the store's `ORDER BY expires_at, target`.
+        result.sort { ($0.timeout, $0.target) < ($1.timeout, $1.target) }
+        return result
+    }
+
+    private func forEach(_ body: (BanRecord) -> Void) {
+        for (host, stored) in hostsV4 { body(record(IPPrefix(host: .v4(IPv4Address(rawValue: host))), stored)) }
+        for (target, stored) in others { body(record(target, stored)) }
     }
 
     private func contains(_ target: IPPrefix) -> Bool {

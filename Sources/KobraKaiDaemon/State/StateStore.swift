@@ -136,11 +136,7 @@ public final class StateStore: Sendable {
 
     /// Every ban still running at `now`, soonest expiry first: what a restore re-applies.
     public func unexpiredBans(now: Timestamp) async throws -> [BanRecord] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ban WHERE expires_at > ? ORDER BY expires_at, target",
-                             arguments: [now.millisecondsSinceEpoch])
-                .compactMap(Self.banRecord)
-        }
+        try await reduceUnexpiredBans(now: now, into: []) { $0.append($1) }
     }
 
     public func ban(for target: IPPrefix) async throws -> BanRecord? {
@@ -154,13 +150,6 @@ public final class StateStore: Sendable {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM offender WHERE target = ?", arguments: [target.description])
                 .flatMap(Self.offenderRecord)
-        }
-    }
-
-    /// The whole offender history, oldest ban first: what the policy is given back at start.
-    public func offenders() async throws -> [StoredOffender] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM offender ORDER BY last_ban_at, target").compactMap(Self.offenderRecord)
         }
     }
 
@@ -182,7 +171,7 @@ public final class StateStore: Sendable {
     }
 
     /// A row whose target no longer parses (hand-edited file) is skipped rather than failing a restore.
-    private static func banRecord(_ row: Row) -> BanRecord? {
+    static func banRecord(_ row: Row) -> BanRecord? {
         guard let target = IPPrefix(row["target"] as String) else { return nil }
         return BanRecord(
             target: target, expiresAt: Timestamp(millisecondsSinceEpoch: row["expires_at"]),
