@@ -77,7 +77,7 @@ public struct Daemon: Sendable {
         var sourceServices: [any Service] = []
         for source in configuration.logSources {
             sourceServices.append(LogSourceService(
-                source: source, savedPosition: try? await store.position(for: source.path), engine: engine,
+                source: source, savedPosition: try? await store.storedPosition(for: source.path), engine: engine,
                 patterns: patterns, health: health, logger: Logger(label: "kobrakai.source"), metrics: observability.metrics))
         }
         let ami = try Self.amiClient(configuration.ami, onHealthChange: observability.amiHealthObserver, deliver: { amiInput.yield($0) })

@@ -22,7 +22,7 @@ public struct LogSourceService: Service {
     private let counters: SourceCounters
 
     public init(
-        source: LogSourceConfiguration, savedPosition: FilePosition?, engine: BanEngine, patterns: CustomPatternsBox,
+        source: LogSourceConfiguration, savedPosition: StoredPosition?, engine: BanEngine, patterns: CustomPatternsBox,
         health: SourceHealthBoard, logger: Logger = Logger(label: "kobrakai.source"), metrics: DaemonMetrics = .disabled
     ) {
         counters = SourceCounters(source: source.path, metrics: metrics)
@@ -32,7 +32,8 @@ public struct LogSourceService: Service {
         self.health = health
         self.logger = logger
         let configuration = LogFollowerConfiguration(
-            path: source.path, startPoint: source.startAt == .beginning ? .beginning : .end, savedPosition: savedPosition)
+            path: source.path, startPoint: source.startAt == .beginning ? .beginning : .end,
+            savedPosition: savedPosition?.position, positionSavedAt: savedPosition?.savedAt)
         started = Result { () throws(SystemCallError) -> LogFollower.Iterator in
             try LogFollower(configuration: configuration, logger: logger).start()
         }

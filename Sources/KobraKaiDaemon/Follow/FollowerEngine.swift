@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KobraKaiCore
 import Logging
 
 /// The blocking heart of a log follower: reads one path across rotations and hands out line batches.
@@ -134,31 +135,69 @@ final class FollowerEngine {
     /// At start, when the file at the path is not the one the saved position names, the saved file may have
     /// been rotated while the daemon was down: if `path.1` or `path.0` is that file and holds unread lines,
     /// they are read first (then the new file from 0), so a restart across a rotation skips nothing.
+    ///
+    /// When the saved file is nowhere (deleted: delete + re-create, then a rename before the daemon saved a
+    /// position in the new file, then a crash), `path.1` is read from 0 if it was written after the position
+    /// was saved: it holds lines no saved position covers. At worst lines read but not yet saved when the
+    /// daemon died are read twice, which is better than never.
+    ///
+    /// A file only counts as the saved one when its identity matches AND a line end sits right before the
+    /// saved offset: a deleted file's inode number is soon given to a new file.
     private func resumeRotatedFile() throws(SystemCallError) -> Bool {
         guard let saved = configuration.savedPosition else { return false }
-        var info = stat()
-        if stat(configuration.path, &info) == 0,
-            FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == saved.identity
-        {
-            return false
-        }
-        for candidate in [configuration.path + ".1", configuration.path + ".0"] {
+        for candidate in [configuration.path, configuration.path + ".1", configuration.path + ".0"] {
             let descriptor = open(candidate, O_RDONLY | O_CLOEXEC | O_NOCTTY)
             guard descriptor >= 0 else { continue }
             var info = stat()
-            if fstat(descriptor, &info) == 0,
-                FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == saved.identity,
-                Int64(info.st_size) > saved.offset
-            {
-                file = OpenFile(descriptor: descriptor, info: info, offset: saved.offset)
-                assembler.reset()
-                watcher.watchFile(at: candidate)
-                logger.info("resuming the rotated file first", metadata: ["path": "\(candidate)"])
-                return true
+            guard fstat(descriptor, &info) == 0, Self.holds(saved, descriptor, info) else {
+                close(descriptor)
+                continue
             }
-            close(descriptor)
+            // At the path itself, or read to its end already: the usual start handles it.
+            guard candidate != configuration.path, Int64(info.st_size) > saved.offset else {
+                close(descriptor)
+                return false
+            }
+            resume(candidate, descriptor: descriptor, info: info, offset: saved.offset)
+            logger.info("resuming the rotated file first", metadata: ["path": "\(candidate)"])
+            return true
         }
-        return false
+        return try readRotatedFileWrittenAfterSave()
+    }
+
+    /// Whether the open file is the one `position` was saved in (see `resumeRotatedFile`).
+    private static func holds(_ position: FilePosition, _ descriptor: Int32, _ info: stat) -> Bool {
+        FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == position.identity
+            && Int64(info.st_size) >= position.offset
+            && (position.offset == 0 || followsLineEnd(descriptor, position.offset))
+    }
+
+    /// `path.1` when it was modified after the saved position was (see `resumeRotatedFile`). A copy of the
+    /// saved file (copytruncate while the daemon was down: same bytes, another inode) is resumed at the
+    /// saved offset, recognised by a line end right before it; any other file is read from 0.
+    private func readRotatedFileWrittenAfterSave() throws(SystemCallError) -> Bool {
+        guard let savedAt = configuration.positionSavedAt, let saved = configuration.savedPosition else { return false }
+        let candidate = configuration.path + ".1"
+        let descriptor = open(candidate, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else { return false }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0,
+              Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000 > savedAt.millisecondsSinceEpoch
+        else {
+            close(descriptor)
+            return false
+        }
+        let isCopy = saved.offset > 0 && Int64(info.st_size) >= saved.offset && Self.followsLineEnd(descriptor, saved.offset)
+        resume(candidate, descriptor: descriptor, info: info, offset: isCopy ? saved.offset : 0)
+        logger.notice("the file the saved position names is gone; reading the rotated file written after that position was saved",
+                      metadata: ["path": "\(candidate)", "from": isCopy ? "the saved offset (a copy of the saved file)" : "its start"])
+        return true
+    }
+
+    private func resume(_ path: String, descriptor: Int32, info: stat, offset: Int64) {
+        file = OpenFile(descriptor: descriptor, info: info, offset: offset)
+        assembler.reset()
+        watcher.watchFile(at: path)
     }
 
     /// After rotation: when the path names another file, hands out what the old file still holds; once it

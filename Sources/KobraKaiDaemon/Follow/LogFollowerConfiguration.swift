@@ -1,3 +1,5 @@
+import KobraKaiCore
+
 /// What to follow and where to start.
 public struct LogFollowerConfiguration: Hashable, Sendable {
     /// Where a file with no usable saved position is first read from.
@@ -16,6 +18,9 @@ public struct LogFollowerConfiguration: Hashable, Sendable {
     /// The position persisted by a previous run. Used when its identity matches the file present at start;
     /// a different identity means the file was rotated while the daemon was down, so it is read from 0.
     public var savedPosition: FilePosition?
+    /// When `savedPosition` was saved: a rotated file written after that moment is read even when the file
+    /// the position names is gone. Nil when unknown.
+    public var positionSavedAt: Timestamp?
     /// Longest line kept whole; longer lines keep their first and last halves (bounded memory).
     public var maxLineLength: Int
     /// Most lines handed out in one batch; the rest follow in the next one without waiting.
@@ -23,12 +28,13 @@ public struct LogFollowerConfiguration: Hashable, Sendable {
 
     public init(
         path: String, startPoint: StartPoint = .end, savedPosition: FilePosition? = nil,
-        maxLineLength: Int = 64 * 1024, maxBatchLines: Int = 1024
+        positionSavedAt: Timestamp? = nil, maxLineLength: Int = 64 * 1024, maxBatchLines: Int = 1024
     ) {
         precondition(maxLineLength >= 16 && maxBatchLines >= 1)
         self.path = path
         self.startPoint = startPoint
         self.savedPosition = savedPosition
+        self.positionSavedAt = positionSavedAt
         self.maxLineLength = maxLineLength
         self.maxBatchLines = maxBatchLines
     }

@@ -60,6 +60,11 @@ enum StateSchema {
                 table.column("value", .text).notNull()
             }
         }
+        // When each log position was saved: at start, a file rotated away after that moment holds lines the
+        // daemon never saved a position in, even when the file the position names is gone (FollowerEngine).
+        migrator.registerMigration("v4: log position save time") { db in
+            try db.alter(table: "log_position") { table in table.add(column: "saved_at", .integer) }
+        }
         return migrator
     }
 }

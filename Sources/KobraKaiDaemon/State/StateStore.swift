@@ -87,15 +87,16 @@ public final class StateStore: Sendable {
         for target in changes.removedTargets {
             try db.execute(sql: "DELETE FROM ban WHERE target = ?", arguments: [target.description])
         }
+        let savedAt = Timestamp.wallClock().millisecondsSinceEpoch
         for (path, position) in changes.positions {
             try db.execute(
                 sql: """
-                    INSERT INTO log_position (path, device, inode, offset) VALUES (?, ?, ?, ?)
+                    INSERT INTO log_position (path, device, inode, offset, saved_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-                        offset = excluded.offset
+                        offset = excluded.offset, saved_at = excluded.saved_at
                     """,
                 arguments: [path, Int64(bitPattern: position.identity.device),
-                            Int64(bitPattern: position.identity.inode), position.offset])
+                            Int64(bitPattern: position.identity.inode), position.offset, savedAt])
         }
         if !changes.events.isEmpty {
             let insert = try db.cachedStatement(
@@ -162,11 +163,17 @@ public final class StateStore: Sendable {
     }
 
     public func position(for path: String) async throws -> FilePosition? {
+        try await storedPosition(for: path)?.position
+    }
+
+    /// The saved position of `path` and when it was saved (nil for a row written before schema v4).
+    public func storedPosition(for path: String) async throws -> StoredPosition? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM log_position WHERE path = ?", arguments: [path])
             else { return nil }
             let identity = FileIdentity(device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]))
-            return FilePosition(identity: identity, offset: row["offset"])
+            let savedAt = (row["saved_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))
+            return StoredPosition(position: FilePosition(identity: identity, offset: row["offset"]), savedAt: savedAt)
         }
     }
 

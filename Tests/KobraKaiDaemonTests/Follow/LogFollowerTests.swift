@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KobraKaiCore
 import KobraKaiDaemon
 import Testing
 
@@ -165,6 +166,87 @@ struct LogFollowerTests {
         let second = LineCollector()
         try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved)))
         #expect(await second.waitForLines(2) == ["unseen, then rotated", "in the new file"])
+        _ = try await second.stop()
+    }
+
+    /// Found by `make torture`: a delete + re-create, a rename 16 ms later and a `kill -9` 1 ms after that.
+    /// The saved position still named the deleted file, and the re-created file, renamed to path.1 before
+    /// the daemon saved a position in it, was never read.
+    @Test("a file created and rotated away after the last saved position, the saved file gone, is read from path.1")
+    func readsRotatedFileWrittenAfterSave() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("seen")
+        _ = await first.waitForLines(1)
+        let saved = try #require(await first.lastPosition)
+        _ = try await first.stop()
+        let savedAt = Timestamp.wallClock()
+        try await Task.sleep(for: .milliseconds(20))
+
+        try FileManager.default.removeItem(atPath: path)  // delete + re-create
+        try writer.reopen()
+        writer.line("never saved one")
+        writer.line("never saved two")
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")  // then a rename
+        try writer.reopen()
+        writer.line("in the newest file")
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved, positionSavedAt: savedAt)))
+        #expect(await second.waitForLines(3) == ["never saved one", "never saved two", "in the newest file"])
+        _ = try await second.stop()
+    }
+
+    @Test("copytruncate while stopped: the copy's unread tail is read from the saved offset, then the refilled file")
+    func copyTruncatedWhileStopped() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("one")
+        _ = await first.waitForLines(1)
+        let saved = try #require(await first.lastPosition)
+        _ = try await first.stop()
+        let savedAt = Timestamp.wallClock()
+        try await Task.sleep(for: .milliseconds(20))
+
+        writer.line("two, unread when the copy was made")
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".1")
+        writer.truncateInPlace()
+        writer.line("three")
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved, positionSavedAt: savedAt)))
+        #expect(await second.waitForLines(2) == ["two, unread when the copy was made", "three"])
+        _ = try await second.stop()
+    }
+
+    @Test("the saved file gone, a rotated generation older than the saved position is not read again")
+    func olderRotatedFileNotReread() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let old = try LogWriter(path: path + ".1")
+        old.line("an old generation, read long ago")
+        try await Task.sleep(for: .milliseconds(20))
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("seen")
+        _ = await first.waitForLines(1)
+        let saved = try #require(await first.lastPosition)
+        _ = try await first.stop()
+        let savedAt = Timestamp.wallClock()
+
+        try FileManager.default.removeItem(atPath: path)  // deleted and re-created while down
+        try writer.reopen()
+        writer.line("new")
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved, positionSavedAt: savedAt)))
+        #expect(await second.waitForLines(1) == ["new"])
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await second.lines == ["new"])
         _ = try await second.stop()
     }
 

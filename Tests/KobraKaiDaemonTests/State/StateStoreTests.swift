@@ -60,6 +60,10 @@ struct StateStoreTests {
         #expect(try await store.unexpiredBans(now: Self.now).map(\.target.description) == ["192.0.2.2"])
         #expect(try await store.position(for: "/var/log/asterisk/security") == position)
         #expect(try await store.position(for: "/var/log/asterisk/messages") == nil)
+        // Saved with the time of the save (the follower compares rotated files with it at start).
+        let savedAt = try #require(try await store.storedPosition(for: "/var/log/asterisk/security")?.savedAt)
+        let gap = Timestamp.wallClock().since(savedAt)
+        #expect(gap >= .zero && gap < .seconds(60))
 
         // A failing statement rolls the whole change back: make the second ban insert fail with a trigger.
         let sqlite = try SQLiteShell(path: store.databasePath)
