@@ -107,15 +107,13 @@ final class FollowerEngine {
         var offset: Int64 = 0
         if starting {
             if let saved = configuration.savedPosition {
-                // Same file: resume; shrunk below the saved offset (truncated while down) or another file: from 0.
-                offset = saved.identity == identity && saved.offset <= size ? saved.offset : 0
-                // A saved position always follows a line end. When the same file holds something else there,
-                // it was truncated (copytruncate) and refilled past the offset while the daemon was down:
-                // resuming would start in the middle of the new content and skip everything before it.
-                if offset > 0, !Self.followsLineEnd(descriptor, offset) {
+                // The saved file, still holding the bytes before the offset: resume. Anything else (another
+                // file, or the same inode truncated and refilled while the daemon was down, where resuming
+                // would start in the middle of new content and skip everything before it): from 0.
+                offset = Self.holds(saved, descriptor, info) ? saved.offset : 0
+                if offset == 0, saved.offset > 0, saved.identity == identity {
                     logger.notice("log file was truncated and refilled while stopped: reading it from its start",
                                   metadata: ["path": "\(configuration.path)"])
-                    offset = 0
                 }
             } else if configuration.startPoint == .end {
                 offset = size
@@ -141,7 +139,7 @@ final class FollowerEngine {
     /// was saved: it holds lines no saved position covers. At worst lines read but not yet saved when the
     /// daemon died are read twice, which is better than never.
     ///
-    /// A file only counts as the saved one when its identity matches AND a line end sits right before the
+    /// A file only counts as the saved one when its identity matches AND it still holds the bytes before the
     /// saved offset: a deleted file's inode number is soon given to a new file.
     private func resumeRotatedFile() throws(SystemCallError) -> Bool {
         guard let saved = configuration.savedPosition else { return false }
@@ -168,13 +166,22 @@ final class FollowerEngine {
     /// Whether the open file is the one `position` was saved in (see `resumeRotatedFile`).
     private static func holds(_ position: FilePosition, _ descriptor: Int32, _ info: stat) -> Bool {
         FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) == position.identity
-            && Int64(info.st_size) >= position.offset
-            && (position.offset == 0 || followsLineEnd(descriptor, position.offset))
+            && holdsContent(of: position, descriptor, size: Int64(info.st_size))
+    }
+
+    /// Whether the bytes before `position.offset` are the ones saved with it: their hash when it was saved
+    /// (positions from before the hash: a line end, as every saved position follows one, which a refill
+    /// matches by chance about once per average line length, far more often with regular lines).
+    private static func holdsContent(of position: FilePosition, _ descriptor: Int32, size: Int64) -> Bool {
+        guard size >= position.offset else { return false }
+        guard position.offset > 0 else { return true }
+        if let saved = position.tailHash { return TailFingerprint.hash(of: descriptor, endingAt: position.offset) == saved }
+        return followsLineEnd(descriptor, position.offset)
     }
 
     /// `path.1` when it was modified after the saved position was (see `resumeRotatedFile`). A copy of the
     /// saved file (copytruncate while the daemon was down: same bytes, another inode) is resumed at the
-    /// saved offset, recognised by a line end right before it; any other file is read from 0.
+    /// saved offset, recognised by the bytes before it; any other file is read from 0.
     private func readRotatedFileWrittenAfterSave() throws(SystemCallError) -> Bool {
         guard let savedAt = configuration.positionSavedAt, let saved = configuration.savedPosition else { return false }
         let candidate = configuration.path + ".1"
@@ -187,7 +194,7 @@ final class FollowerEngine {
             close(descriptor)
             return false
         }
-        let isCopy = saved.offset > 0 && Int64(info.st_size) >= saved.offset && Self.followsLineEnd(descriptor, saved.offset)
+        let isCopy = saved.offset > 0 && Self.holdsContent(of: saved, descriptor, size: Int64(info.st_size))
         resume(candidate, descriptor: descriptor, info: info, offset: isCopy ? saved.offset : 0)
         logger.notice("the file the saved position names is gone; reading the rotated file written after that position was saved",
                       metadata: ["path": "\(candidate)", "from": isCopy ? "the saved offset (a copy of the saved file)" : "its start"])
@@ -225,8 +232,9 @@ final class FollowerEngine {
             try openIfPresent()
         }
         guard !lines.isEmpty else { return (nil, true) }
-        let batch = LogBatch(path: configuration.path, lines: lines,
-                             position: FilePosition(identity: current.identity, offset: current.offset))
+        let batch = LogBatch(path: configuration.path, lines: lines, position: FilePosition(
+            identity: current.identity, offset: current.offset,
+            tailHash: TailFingerprint.hash(of: current.descriptor, endingAt: current.offset)))
         return (batch, true)
     }
 
@@ -294,8 +302,9 @@ final class FollowerEngine {
         }
         file = current
         guard let last = lines.last else { return nil }
-        return LogBatch(path: configuration.path, lines: lines,
-                        position: FilePosition(identity: current.identity, offset: last.endOffset))
+        return LogBatch(path: configuration.path, lines: lines, position: FilePosition(
+            identity: current.identity, offset: last.endOffset,
+            tailHash: TailFingerprint.hash(of: current.descriptor, endingAt: last.endOffset)))
     }
 
     private static func split(_ path: String) -> (directory: String, fileName: String) {

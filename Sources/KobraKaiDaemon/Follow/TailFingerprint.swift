@@ -29,6 +29,21 @@ struct TailFingerprint {
 
     mutating func reset() { bytes = [] }
 
+    /// FNV-1a over the (up to) `length` bytes just before `offset`, or nil when they cannot be read. Saved
+    /// with a position, so that a restart can tell the same content from a file refilled since.
+    static func hash(of descriptor: Int32, endingAt offset: Int64) -> UInt64? {
+        let count = Int(min(Int64(length), offset))
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset) - off_t(count)) }
+        guard read == count else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
     /// Whether the file still holds the same bytes just before `offset`. A short read (the file shrank)
     /// counts as a change.
     func matches(_ descriptor: Int32, endingAt offset: Int64) -> Bool {

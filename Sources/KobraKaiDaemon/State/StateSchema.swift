@@ -65,6 +65,10 @@ enum StateSchema {
         migrator.registerMigration("v4: log position save time") { db in
             try db.alter(table: "log_position") { table in table.add(column: "saved_at", .integer) }
         }
+        // A hash of the bytes before each saved offset: tells the saved file from a refilled or new one.
+        migrator.registerMigration("v5: log position tail hash") { db in
+            try db.alter(table: "log_position") { table in table.add(column: "tail_hash", .integer) }
+        }
         return migrator
     }
 }

@@ -91,12 +91,13 @@ public final class StateStore: Sendable {
         for (path, position) in changes.positions {
             try db.execute(
                 sql: """
-                    INSERT INTO log_position (path, device, inode, offset, saved_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO log_position (path, device, inode, offset, saved_at, tail_hash) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(path) DO UPDATE SET device = excluded.device, inode = excluded.inode,
-                        offset = excluded.offset, saved_at = excluded.saved_at
+                        offset = excluded.offset, saved_at = excluded.saved_at, tail_hash = excluded.tail_hash
                     """,
                 arguments: [path, Int64(bitPattern: position.identity.device),
-                            Int64(bitPattern: position.identity.inode), position.offset, savedAt])
+                            Int64(bitPattern: position.identity.inode), position.offset, savedAt,
+                            position.tailHash.map { Int64(bitPattern: $0) }])
         }
         if !changes.events.isEmpty {
             let insert = try db.cachedStatement(
@@ -173,7 +174,9 @@ public final class StateStore: Sendable {
             else { return nil }
             let identity = FileIdentity(device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]))
             let savedAt = (row["saved_at"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))
-            return StoredPosition(position: FilePosition(identity: identity, offset: row["offset"]), savedAt: savedAt)
+            let tailHash = (row["tail_hash"] as Int64?).map { UInt64(bitPattern: $0) }
+            return StoredPosition(position: FilePosition(identity: identity, offset: row["offset"], tailHash: tailHash),
+                                  savedAt: savedAt)
         }
     }
 

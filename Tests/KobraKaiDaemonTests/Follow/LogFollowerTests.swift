@@ -147,6 +147,31 @@ struct LogFollowerTests {
         _ = try await second.stop()
     }
 
+    /// Found by `make torture`: regular lines made a refill's line end land exactly on the saved offset,
+    /// so the line-end check took the refilled file for the saved one and 352 flood sources were skipped.
+    @Test("a refill with a line end exactly at the saved offset is still read from 0 (the saved bytes differ)")
+    func refillAlignedWithSavedOffset() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("full")
+        let writer = try LogWriter(path: path)
+        let first = LineCollector()
+        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
+        writer.line("aaa")
+        writer.line("bbb")
+        _ = await first.waitForLines(2)
+        let saved = try #require(await first.lastPosition)
+        #expect(saved.offset == 8 && saved.tailHash != nil)
+        _ = try await first.stop()
+
+        writer.truncateInPlace()
+        let refill = ["ccc", "ddd", "eee"]  // a line end at byte 7 again, other bytes before it
+        for line in refill { writer.line(line) }
+        let second = LineCollector()
+        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved)))
+        #expect(await second.waitForLines(3) == refill)
+        _ = try await second.stop()
+    }
+
     @Test("lines written before a rotation that happened while stopped are read from path.1 first")
     func resumesRotatedFileWrittenWhileDown() async throws {
         let directory = try TemporaryDirectory()

@@ -60,6 +60,10 @@ struct StateStoreTests {
         #expect(try await store.unexpiredBans(now: Self.now).map(\.target.description) == ["192.0.2.2"])
         #expect(try await store.position(for: "/var/log/asterisk/security") == position)
         #expect(try await store.position(for: "/var/log/asterisk/messages") == nil)
+        // The hash of the bytes before the offset goes through as saved, all 64 bits.
+        let hashed = FilePosition(identity: position.identity, offset: 77, tailHash: UInt64.max - 5)
+        try await store.savePosition(hashed, for: "/var/log/asterisk/full")
+        #expect(try await store.position(for: "/var/log/asterisk/full") == hashed)
         // Saved with the time of the save (the follower compares rotated files with it at start).
         let savedAt = try #require(try await store.storedPosition(for: "/var/log/asterisk/security")?.savedAt)
         let gap = Timestamp.wallClock().since(savedAt)
