@@ -154,22 +154,13 @@ struct LogFollowerTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("full")
         let writer = try LogWriter(path: path)
-        let first = LineCollector()
-        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
-        writer.line("aaa")
-        writer.line("bbb")
-        _ = await first.waitForLines(2)
-        let saved = try #require(await first.lastPosition)
+        let saved = try await positionAfterReading(["aaa", "bbb"], from: writer)
         #expect(saved.offset == 8 && saved.tailHash != nil)
-        _ = try await first.stop()
 
         writer.truncateInPlace()
         let refill = ["ccc", "ddd", "eee"]  // a line end at byte 7 again, other bytes before it
         for line in refill { writer.line(line) }
-        let second = LineCollector()
-        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved)))
-        #expect(await second.waitForLines(3) == refill)
-        _ = try await second.stop()
+        #expect(try await linesResumed(from: saved, path: path, count: 3) == refill)
     }
 
     @Test("lines written before a rotation that happened while stopped are read from path.1 first")
@@ -202,12 +193,7 @@ struct LogFollowerTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("full")
         let writer = try LogWriter(path: path)
-        let first = LineCollector()
-        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
-        writer.line("seen")
-        _ = await first.waitForLines(1)
-        let saved = try #require(await first.lastPosition)
-        _ = try await first.stop()
+        let saved = try await positionAfterReading(["seen"], from: writer)
         let savedAt = Timestamp.wallClock()
         try await Task.sleep(for: .milliseconds(20))
 
@@ -218,10 +204,8 @@ struct LogFollowerTests {
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")  // then a rename
         try writer.reopen()
         writer.line("in the newest file")
-        let second = LineCollector()
-        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved, positionSavedAt: savedAt)))
-        #expect(await second.waitForLines(3) == ["never saved one", "never saved two", "in the newest file"])
-        _ = try await second.stop()
+        #expect(try await linesResumed(from: saved, savedAt: savedAt, path: path, count: 3)
+            == ["never saved one", "never saved two", "in the newest file"])
     }
 
     @Test("copytruncate while stopped: the copy's unread tail is read from the saved offset, then the refilled file")
@@ -229,12 +213,7 @@ struct LogFollowerTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("full")
         let writer = try LogWriter(path: path)
-        let first = LineCollector()
-        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
-        writer.line("one")
-        _ = await first.waitForLines(1)
-        let saved = try #require(await first.lastPosition)
-        _ = try await first.stop()
+        let saved = try await positionAfterReading(["one"], from: writer)
         let savedAt = Timestamp.wallClock()
         try await Task.sleep(for: .milliseconds(20))
 
@@ -242,10 +221,8 @@ struct LogFollowerTests {
         try FileManager.default.copyItem(atPath: path, toPath: path + ".1")
         writer.truncateInPlace()
         writer.line("three")
-        let second = LineCollector()
-        try await second.start(LogFollower(configuration: .init(path: path, savedPosition: saved, positionSavedAt: savedAt)))
-        #expect(await second.waitForLines(2) == ["two, unread when the copy was made", "three"])
-        _ = try await second.stop()
+        #expect(try await linesResumed(from: saved, savedAt: savedAt, path: path, count: 2)
+            == ["two, unread when the copy was made", "three"])
     }
 
     @Test("the saved file gone, a rotated generation older than the saved position is not read again")
@@ -256,12 +233,7 @@ struct LogFollowerTests {
         old.line("an old generation, read long ago")
         try await Task.sleep(for: .milliseconds(20))
         let writer = try LogWriter(path: path)
-        let first = LineCollector()
-        try await first.start(LogFollower(configuration: .init(path: path, startPoint: .beginning)))
-        writer.line("seen")
-        _ = await first.waitForLines(1)
-        let saved = try #require(await first.lastPosition)
-        _ = try await first.stop()
+        let saved = try await positionAfterReading(["seen"], from: writer)
         let savedAt = Timestamp.wallClock()
 
         try FileManager.default.removeItem(atPath: path)  // deleted and re-created while down
@@ -273,6 +245,26 @@ struct LogFollowerTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(await second.lines == ["new"])
         _ = try await second.stop()
+    }
+
+    /// A follower reads `lines` written from the start of `writer`'s file, then stops: the position it saved.
+    private func positionAfterReading(_ lines: [String], from writer: LogWriter) async throws -> FilePosition {
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: writer.path, startPoint: .beginning)))
+        for line in lines { writer.line(line) }
+        _ = await collector.waitForLines(lines.count)
+        let saved = try #require(await collector.lastPosition)
+        _ = try await collector.stop()
+        return saved
+    }
+
+    /// The first `count` lines a follower started at `saved` hands out.
+    private func linesResumed(from saved: FilePosition, savedAt: Timestamp? = nil, path: String, count: Int) async throws -> [String] {
+        let collector = LineCollector()
+        try await collector.start(LogFollower(configuration: .init(path: path, savedPosition: saved, positionSavedAt: savedAt)))
+        let lines = await collector.waitForLines(count)
+        _ = try await collector.stop()
+        return lines
     }
 
     @Test("cancellation stops a follower sleeping in the kernel promptly")
