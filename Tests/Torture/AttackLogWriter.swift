@@ -175,7 +175,6 @@ final class AttackLogWriter {
             try reopen(creating: true)
         }
         rotations[style, default: 0] += 1
-        liveness.noteRotation()
         journal.note("rotated \(style) #\(rotations[style, default: 0])\(liveness.isUp ? "" : " while the daemon was down")")
         return true
     }
