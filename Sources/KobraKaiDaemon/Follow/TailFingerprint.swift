@@ -11,10 +11,15 @@ struct TailFingerprint {
 
     /// Loads the bytes just before `offset` (used when opening at a saved or end offset).
     mutating func load(from descriptor: Int32, endingAt offset: Int64) {
-        let count = Int(min(Int64(Self.length), offset))
-        bytes = [UInt8](repeating: 0, count: count)
+        bytes = Self.bytes(of: descriptor, endingAt: offset) ?? []
+    }
+
+    /// The (up to) `length` bytes just before `offset`, or nil when they cannot all be read.
+    private static func bytes(of descriptor: Int32, endingAt offset: Int64) -> [UInt8]? {
+        let count = Int(min(Int64(length), offset))
+        var bytes = [UInt8](repeating: 0, count: count)
         let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset) - off_t(count)) }
-        if read != count { bytes = [] }
+        return read == count ? bytes : nil
     }
 
     /// Records bytes just read; keeps the last `length` of everything read so far.
@@ -32,10 +37,7 @@ struct TailFingerprint {
     /// FNV-1a over the (up to) `length` bytes just before `offset`, or nil when they cannot be read. Saved
     /// with a position, so that a restart can tell the same content from a file refilled since.
     static func hash(of descriptor: Int32, endingAt offset: Int64) -> UInt64? {
-        let count = Int(min(Int64(length), offset))
-        var bytes = [UInt8](repeating: 0, count: count)
-        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset) - off_t(count)) }
-        guard read == count else { return nil }
+        guard let bytes = bytes(of: descriptor, endingAt: offset) else { return nil }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
